@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { WireDecodeError } from './errors.js';
+import { StatusSchema, StatusSchemaLoose, TradeSchema, TradeSchemaLoose, type MarketEvent, type Status, type Trade } from './events.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Strings that JSON can carry between quotes without escaping. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029]*$/;
+
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/**
+ * JSON text of a trade, keys in contract order. Does **not** validate: it is the publisher's hot
+ * path for trades that adapters built through `makeTrade`-style checks. Use `encode` elsewhere.
+ */
+export function serializeTrade(t: Trade): string {
+  return (
+    `{"v":1,"type":"trade","venue":"${t.venue}","instrument":"${t.instrument}","symbol":${quote(t.symbol)},` +
+    `"id":${quote(t.id)},"price":"${t.price}","quantity":"${t.quantity}","side":"${t.side}",` +
+    `"tradeTime":${t.tradeTime},"receiveTime":${t.receiveTime},"source":"${t.source}"}`
+  );
+}
+
+function firstIssue(error: z.ZodError, root: string): WireDecodeError {
+  const issue = error.issues[0];
+  const path = [root, ...(issue?.path ?? []).map(String)].join('.');
+  return new WireDecodeError(path, issue?.message ?? 'invalid', { cause: error });
+}
+
+/**
+ * Producer side: validate strictly (unknown keys are errors) and encode to UTF-8 JSON.
+ * Throws `WireDecodeError` naming the first bad field.
+ */
+export function encode(event: MarketEvent): Uint8Array {
+  return encoder.encode(encodeToString(event));
+}
+
+/** As `encode`, returning the JSON text. */
+export function encodeToString(event: MarketEvent): string {
+  if (event?.type === 'trade') {
+    const r = TradeSchema.safeParse(event);
+    if (!r.success) throw firstIssue(r.error, 'trade');
+    return serializeTrade(r.data);
+  }
+  if (event?.type === 'status') {
+    const r = StatusSchema.safeParse(event);
+    if (!r.success) throw firstIssue(r.error, 'status');
+    return JSON.stringify(r.data);
+  }
+  throw new WireDecodeError('type', `unknown event type ${JSON.stringify((event as { type?: unknown })?.type)}`);
+}
+
+/**
+ * Consumer side: decode and validate one message payload. Unknown extra keys are tolerated and kept
+ * (forward compatibility); a different `v` is rejected. Throws `WireDecodeError` naming the field.
+ */
+export function decode(payload: Uint8Array | string): MarketEvent {
+  let text: string;
+  try {
+    text = typeof payload === 'string' ? payload : decoder.decode(payload);
+  } catch (cause) {
+    throw new WireDecodeError('', 'payload is not valid UTF-8', { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new WireDecodeError('', 'payload is not JSON', { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new WireDecodeError('', 'payload is not a JSON object');
+  }
+  const type = (value as { type?: unknown }).type;
+  if (type === 'trade') {
+    const r = TradeSchemaLoose.safeParse(value);
+    if (!r.success) throw firstIssue(r.error, 'trade');
+    return r.data as Trade;
+  }
+  if (type === 'status') {
+    const r = StatusSchemaLoose.safeParse(value);
+    if (!r.success) throw firstIssue(r.error, 'status');
+    return r.data as Status;
+  }
+  throw new WireDecodeError('type', `unknown event type ${JSON.stringify(type)}`);
+}
