@@ -1,1 +1,18 @@
-export {};
+export { TickgateError, ConfigError, ParseError, RestError, FeedError, type RejectionReason } from './errors.js';
+export { silentLogger, type Logger } from './logger.js';
+export {
+  instrumentMap,
+  type VenueAdapter,
+  type InstrumentInfo,
+  type InstrumentMap,
+  type FrameParser,
+  type ParseSink,
+  type ControlEvent,
+  type Rejection,
+  type StreamRules,
+  type ConnectPlan,
+  type HeartbeatRule,
+  type RestRequest,
+  type RestApi,
+  type RestLimits,
+} from './adapter.js';
