@@ -16,3 +16,6 @@ export {
   type RestApi,
   type RestLimits,
 } from './adapter.js';
+export * from './runner/index.js';
+export * from './sequencing/index.js';
+export * from './rest/index.js';
