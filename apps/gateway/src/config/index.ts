@@ -1,0 +1,2 @@
+export { loadConfig, validateConfig, readConfigFile, applyEnv, ENV_OVERRIDES } from './load.js';
+export { GatewayConfig, FeedConfig, NatsConfig, ReconcileConfig, DEFAULT_CONFIG_INPUT } from './schema.js';

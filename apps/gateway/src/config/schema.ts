@@ -1,0 +1,102 @@
+import { isInstrumentId } from '@tickgate/schema';
+import { z } from 'zod';
+
+const natsUrl = z
+  .string()
+  .refine((s) => /^(nats|tls|ws|wss):\/\/[^\s/]+(:\d+)?\/?$/.test(s), { message: 'not a NATS URL (nats://host:port)' });
+
+function urlWith(protocols: string[], what: string) {
+  return z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `not a ${what} URL (${protocols.map((p) => `${p}//`).join(' or ')})` },
+  );
+}
+
+const durationMs = z.number().int().positive();
+
+export const NatsConfig = z.strictObject({
+  /** NATS servers. Empty or absent: start an embedded `nats-server -js` child. */
+  servers: z.array(natsUrl).default([]),
+  /** JetStream stream that captures `md.>`. */
+  stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'stream names are letters, digits, _ and -' }).default('MD'),
+  /** `jetstream`: acknowledged publishing (default); `core`: fire-and-forget core NATS only. */
+  mode: z.enum(['jetstream', 'core']).default('jetstream'),
+  /** Most acknowledged publishes in flight. */
+  window: z.number().int().min(1).max(100_000).default(100),
+  /** JetStream duplicate window (dedup across replicas and retries). */
+  duplicateWindowMs: durationMs.default(120_000),
+  /** How long the stream keeps messages. */
+  maxAgeMs: durationMs.default(24 * 3600_000),
+  /** Stream replicas (3 on a NATS cluster). */
+  replicas: z.number().int().min(1).max(5).default(1),
+  /** Connection name shown by the server. */
+  name: z.string().min(1).default('tickgate-gateway'),
+});
+
+export const HttpConfig = z.strictObject({
+  /** Port of `/healthz`, `/readyz` and `/metrics`; 0 disables the HTTP server. */
+  port: z.number().int().min(0).max(65535).default(9464),
+  host: z.string().min(1).default('0.0.0.0'),
+});
+
+export const LogConfig = z.strictObject({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Human-readable logs; default: when stdout is a terminal. */
+  pretty: z.boolean().optional(),
+});
+
+export const ReconcileConfig = z.strictObject({
+  /** Fill gaps from REST (the no-trade-lost promise); disable only for testing. */
+  backfill: z.boolean().default(true),
+  /** Start polling REST when the stream has been down this long. */
+  fallbackAfterMs: durationMs.default(5_000),
+  /** Polling interval while in fallback. */
+  pollIntervalMs: durationMs.default(1_000),
+  /** Compare the last published price with the venue's ticker this often; 0 disables. */
+  priceCheckIntervalMs: z.number().int().min(0).default(60_000),
+  /** Report a divergence above this fraction (0.01 = 1 %). */
+  divergenceThreshold: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, { message: 'a plain decimal such as "0.01"' }).default('0.01'),
+  /** Hold live trades behind a gap at most this long before declaring the rest unrecoverable. */
+  holdTimeoutMs: durationMs.default(30_000),
+  /** Hold at most this many live trades behind a gap. */
+  maxHeld: z.number().int().positive().default(100_000),
+});
+
+export const FeedConfig = z.strictObject({
+  /** Venue id: `binance`. */
+  venue: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'a lowercase venue id such as "binance"' }),
+  /** Normalized instruments, `BASE-QUOTE`. */
+  instruments: z
+    .array(z.string().refine(isInstrumentId, { message: 'not a BASE-QUOTE instrument such as "BTC-USDT"' }))
+    .min(1, { message: 'at least one instrument' }),
+  /** WebSocket base URL; the venue's public one by default. */
+  wsUrl: urlWith(['ws:', 'wss:'], 'WebSocket').optional(),
+  /** REST base URL; the venue's public one by default. */
+  restUrl: urlWith(['http:', 'https:'], 'HTTP').optional(),
+  /** Feed name in logs and metrics; `<venue>` (or `<venue>-<n>` when a venue has several feeds) by default. */
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  reconcile: ReconcileConfig.default(ReconcileConfig.parse({})),
+});
+
+export const GatewayConfig = z.strictObject({
+  nats: NatsConfig.default(NatsConfig.parse({})),
+  http: HttpConfig.default(HttpConfig.parse({})),
+  log: LogConfig.default(LogConfig.parse({})),
+  feeds: z.array(FeedConfig).min(1, { message: 'at least one feed' }),
+});
+
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
+export type FeedConfig = z.infer<typeof FeedConfig>;
+export type NatsConfig = z.infer<typeof NatsConfig>;
+export type ReconcileConfig = z.infer<typeof ReconcileConfig>;
+
+/** What `npm start` runs with no `--config`: Binance BTC-USDT, embedded NATS. */
+export const DEFAULT_CONFIG_INPUT = {
+  feeds: [{ venue: 'binance', instruments: ['BTC-USDT'] }],
+};
