@@ -1,0 +1,33 @@
+import type { WireDecodeError } from '@tickgate/schema';
+
+/** Counters of a subscription, or of every subscription of a client together. */
+export interface Stats {
+  /** Messages that arrived from NATS (live) or the stream (replay). */
+  received: number;
+  /** Valid values handed to the consumer's loop. */
+  delivered: number;
+  /** Messages skipped because they were not valid wire v1 events (see `onMalformed`). */
+  malformed: number;
+  /** Live messages discarded because the consumer fell `bufferSize` messages behind (see `onDrop`). */
+  dropped: number;
+}
+
+/** Called for each skipped malformed message with the reason and the subject it came on. */
+export type MalformedHandler = (error: WireDecodeError, subject: string) => void;
+
+/** Called for each live message dropped from a full buffer; `dropped` is the subscription's total so far. */
+export type DropHandler = (info: { subject: string; dropped: number }) => void;
+
+export function emptyStats(): Stats {
+  return { received: 0, delivered: 0, malformed: 0, dropped: 0 };
+}
+
+/** Runs a user callback without letting it throw into the library (or the consumer's loop). */
+export function safeCall<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
+  if (fn === undefined) return;
+  try {
+    fn(...args);
+  } catch {
+    // A failing callback must not break delivery; it is the caller's bug to see in its own logs.
+  }
+}
