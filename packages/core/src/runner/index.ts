@@ -1,2 +1,25 @@
-// Public surface of this folder; re-exported by ../index.ts.
-export {};
+// Public surface of the venue-neutral WebSocket feed runner; re-exported by ../index.ts.
+
+/** Runs one venue WebSocket feed (connect, subscribe, heartbeat, reconnect, rotate) and emits trades. */
+export {
+  FeedRunner,
+  defaultStaleAfterMs,
+  type FeedRunnerConfig,
+  type FeedRunnerOptions,
+  type FeedRunnerTimings,
+  type FeedRunnerEvents,
+  type FeedRunnerCounters,
+  type FeedState,
+  type FeedStateReason,
+  type FeedStateChange,
+  type FeedConnectionEvent,
+  type RotationReason,
+} from './feed-runner.js';
+/** How a connection ended (loss reasons make the runner reconnect; close causes are the runner's own). */
+export type { LossReason, CloseCause } from './connection.js';
+/** Capped exponential backoff with full jitter that resets only after a healthy stretch. */
+export { Backoff, type BackoffOptions } from './backoff.js';
+/** Sliding-window attempt budget (per venue, process-wide) that delays rather than exceeds. */
+export { AttemptBudget, sharedAttemptBudget, type AttemptBudgetOptions } from './attempt-budget.js';
+/** Receive-time clock (µs, high resolution) and the monotonic ms used for timers. */
+export { systemClock, monotonicMs, type Clock } from './clock.js';

@@ -1,0 +1,79 @@
+/** Settings of {@link Backoff}. */
+export interface BackoffOptions {
+  /** Ceiling of the first retry delay, ms. */
+  readonly baseMs: number;
+  /** Largest ceiling any retry delay can have, ms. */
+  readonly capMs: number;
+  /**
+   * A connection must stay healthy this long before the attempt count starts over; a connection that
+   * opens and dies at once keeps backing off.
+   */
+  readonly healthyAfterMs: number;
+  /** Uniform random source in [0, 1); `Math.random` unless injected (tests seed it). */
+  readonly random?: () => number;
+}
+
+/** Exponents above this already exceed any sensible cap; keeps `2 ** attempt` finite. */
+const MAX_EXPONENT = 40;
+
+/**
+ * Capped exponential backoff with full jitter: the delay before retry `attempt` (0-based) is uniform in
+ * `[0, min(capMs, baseMs * 2^attempt))`. Retries are unlimited. The attempt count resets only when the
+ * last connection was healthy for at least `healthyAfterMs` (not merely opened).
+ *
+ * Times are passed in (monotonic ms) so the class holds no clock.
+ */
+export class Backoff {
+  private readonly baseMs: number;
+  private readonly capMs: number;
+  private readonly healthyAfterMs: number;
+  private readonly random: () => number;
+  private attempts = 0;
+  private healthySince: number | undefined;
+
+  constructor(options: BackoffOptions) {
+    if (!(options.baseMs >= 0) || !(options.capMs >= 0) || !(options.healthyAfterMs >= 0)) {
+      throw new RangeError('backoff baseMs, capMs and healthyAfterMs must be non-negative numbers');
+    }
+    this.baseMs = options.baseMs;
+    this.capMs = options.capMs;
+    this.healthyAfterMs = options.healthyAfterMs;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Retries counted since the last reset (the exponent of the next delay). */
+  get attempt(): number {
+    return this.attempts;
+  }
+
+  /** Ceiling of the delay the next call to {@link next} draws from. */
+  ceilingMs(): number {
+    return Math.min(this.capMs, this.baseMs * 2 ** Math.min(this.attempts, MAX_EXPONENT));
+  }
+
+  /** A connection became healthy (live) at `nowMs`. */
+  healthy(nowMs: number): void {
+    this.healthySince = nowMs;
+  }
+
+  /**
+   * The connection is gone at `nowMs`: returns the delay (ms, integer) before the next attempt and
+   * counts the attempt. If the connection had been healthy since at least `healthyAfterMs` before
+   * `nowMs`, the count starts over first.
+   */
+  next(nowMs: number): number {
+    if (this.healthySince !== undefined && nowMs - this.healthySince >= this.healthyAfterMs) this.attempts = 0;
+    this.healthySince = undefined;
+    const ceiling = this.ceilingMs();
+    this.attempts += 1;
+    const r = this.random();
+    const unit = r >= 0 && r < 1 ? r : 0;
+    return Math.floor(unit * ceiling);
+  }
+
+  /** Start over from attempt 0 (explicitly). */
+  reset(): void {
+    this.attempts = 0;
+    this.healthySince = undefined;
+  }
+}
