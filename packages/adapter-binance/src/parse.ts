@@ -1,0 +1,241 @@
+import type { ControlEvent, FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import type { BinanceRequestId } from './messages.js';
+
+/**
+ * Pure parsing of Binance spot stream frames into tickgate events.
+ *
+ * What is published: trades from `<symbol>@trade` only, raw (`/ws/…`) or wrapped in a combined-stream
+ * frame. `@aggTrade` frames are reported as `ignored`: an aggregate covers the trade ids `f..l` but
+ * carries one price per taker order and its own id (`a`), so publishing it would either duplicate the
+ * `@trade` stream or break the one-trade-per-venue-id contract the sequencer relies on. `@bookTicker`
+ * frames are `ignored` likewise (quotes, not trades).
+ *
+ * Hot path: one `JSON.parse`, direct field reads with `typeof` checks, canonical decimals by string
+ * operations (`canonicalDecimalOrUndefined`); no decimal.js, no zod, no closures or regexes per frame.
+ * The property tests in `parse.property.test.ts` check the output against the strict `TradeSchema`.
+ */
+
+/** The venue id used in subjects and on every trade. */
+export const BINANCE_VENUE = 'binance';
+
+/** Unit of the stream's times: `ms` by default on Binance, `us` with `timeUnit=MICROSECOND` in the URL. */
+export type BinanceTimeUnit = 'ms' | 'us';
+
+export interface BinanceParserOptions {
+  /**
+   * Unit of `T`/`E` in the frames of this connection. Defaults to `us`, which is what the adapter's
+   * connect URL asks for. A time in the other unit is rejected as implausible, not guessed.
+   */
+  readonly timeUnit?: BinanceTimeUnit;
+}
+
+/** A JSON object as read from the wire, before its fields are checked. */
+type JsonObject = { readonly [key: string]: unknown };
+
+/** Longest start of a raw frame kept in a rejection. */
+export const RAW_PREVIEW_CHARS = 200;
+
+function head(raw: string): string {
+  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'missing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
+  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
+  if (instrument !== undefined) rejection.instrument = instrument;
+  if (tradeId !== undefined) rejection.tradeId = tradeId;
+  sink.reject(rejection);
+}
+
+function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
+  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A request id as Binance echoes it, or `undefined` when the field is absent or not an id. */
+function requestIdOf(value: unknown): BinanceRequestId | undefined {
+  return typeof value === 'number' || typeof value === 'string' || value === null ? value : undefined;
+}
+
+/**
+ * Microseconds for a Binance time `value` in `unit`, or `undefined` when it is not an integer or not
+ * a plausible exchange time (`MIN_TIME_US`..`MAX_TIME_US`): milliseconds read as microseconds fail here.
+ */
+export function toMicros(value: unknown, unit: BinanceTimeUnit): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+  const us = unit === 'us' ? value : value * 1000;
+  return us >= MIN_TIME_US && us <= MAX_TIME_US ? us : undefined;
+}
+
+/** The venue trade id as a string, when `value` is a non-negative safe integer. */
+function tradeIdOf(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
+}
+
+/**
+ * Read one `@trade` payload (already unwrapped from a combined frame): emits one trade or one rejection.
+ * The rejection carries the instrument and trade id whenever those could be read, so the sequencer
+ * treats an unreadable trade as a gap for that id and fetches it from REST.
+ */
+export function parseTradePayload(d: JsonObject, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit): void {
+  const s = d['s'];
+  const tradeId = tradeIdOf(d['t']);
+  if (typeof s !== 'string') {
+    invalidField(sink, 's', 'symbol is not a string', s, raw, undefined, tradeId);
+    return;
+  }
+  const info = instruments.bySymbol(s);
+  if (info === undefined) {
+    reject(sink, 'unknown-instrument', `s: symbol ${preview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    return;
+  }
+  const instrument = info.instrument;
+  if (tradeId === undefined) {
+    invalidField(sink, 't', 'trade id is not a non-negative integer', d['t'], raw, instrument);
+    return;
+  }
+  const p = d['p'];
+  const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
+  if (price === undefined) {
+    invalidField(sink, 'p', 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
+    return;
+  }
+  const q = d['q'];
+  const quantity = typeof q === 'string' ? canonicalDecimalOrUndefined(q) : undefined;
+  if (quantity === undefined) {
+    invalidField(sink, 'q', 'quantity is not a plain positive decimal string within the schema digits', q, raw, instrument, tradeId);
+    return;
+  }
+  const tradeTime = toMicros(d['T'], timeUnit);
+  if (tradeTime === undefined) {
+    invalidField(sink, 'T', `trade time is not a plausible integer time in ${timeUnit === 'us' ? 'microseconds' : 'milliseconds'}`, d['T'], raw, instrument, tradeId);
+    return;
+  }
+  const m = d['m'];
+  if (typeof m !== 'boolean') {
+    invalidField(sink, 'm', 'buyer-is-maker flag is not a boolean', m, raw, instrument, tradeId);
+    return;
+  }
+  const trade: Trade = {
+    v: 1,
+    type: 'trade',
+    venue: BINANCE_VENUE,
+    instrument,
+    symbol: info.symbol,
+    id: tradeId,
+    price,
+    quantity,
+    // `m`: the buyer is the maker, so the taker (aggressor) sold.
+    side: m ? 'sell' : 'buy',
+    tradeTime,
+    receiveTime: receiveTimeUs,
+    source: 'ws',
+  };
+  sink.trade(trade);
+}
+
+/** A frame without `e`: a control answer (raw connections only) or a `@bookTicker` payload. */
+function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: ParseSink): void {
+  if (!combined && 'result' in d) {
+    const result = d['result'];
+    const requestId = requestIdOf(d['id']);
+    if (result === null) {
+      const event: ControlEvent = requestId === undefined ? { type: 'subscribed' } : { type: 'subscribed', requestId };
+      sink.control(event);
+    } else if (Array.isArray(result)) {
+      sink.control({ type: 'ignored', what: 'subscription-list' });
+    } else {
+      sink.control({ type: 'ignored', what: 'request-result' });
+    }
+    return;
+  }
+  if (!combined && 'code' in d) {
+    const code = d['code'];
+    const msg = d['msg'];
+    const requestId = requestIdOf(d['id']);
+    const event: { type: 'error'; message: string; code?: string | number; requestId?: BinanceRequestId } = {
+      type: 'error',
+      message: typeof msg === 'string' ? msg : `error without a message (got ${preview(msg)})`,
+    };
+    if (typeof code === 'number' || typeof code === 'string') event.code = code;
+    if (requestId !== undefined) event.requestId = requestId;
+    sink.control(event);
+    return;
+  }
+  if (typeof d['u'] === 'number' && typeof d['s'] === 'string' && typeof d['b'] === 'string' && typeof d['a'] === 'string') {
+    sink.control({ type: 'ignored', what: 'bookTicker' });
+    return;
+  }
+  reject(sink, 'unknown-message', 'no event type and not a control answer', raw);
+}
+
+/**
+ * Parse one raw text frame of a Binance spot connection (raw or combined streams). Never throws:
+ * anything unreadable goes to `sink.reject` with a stable reason.
+ */
+export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit = 'us'): void {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    reject(sink, 'malformed-json', 'frame is not JSON', raw);
+    return;
+  }
+  if (!isObject(msg)) {
+    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    return;
+  }
+  let d: JsonObject = msg;
+  const stream = msg['stream'];
+  const combined = stream !== undefined;
+  if (combined) {
+    if (typeof stream !== 'string') {
+      invalidField(sink, 'stream', 'stream name is not a string', stream, raw);
+      return;
+    }
+    const data = msg['data'];
+    if (!isObject(data)) {
+      invalidField(sink, 'data', 'combined-stream payload is not an object', data, raw);
+      return;
+    }
+    d = data;
+  }
+  const e = d['e'];
+  if (e === 'trade') {
+    parseTradePayload(d, raw, receiveTimeUs, sink, instruments, timeUnit);
+  } else if (e === undefined) {
+    parseUntyped(d, combined, raw, sink);
+  } else if (e === 'aggTrade') {
+    sink.control({ type: 'ignored', what: 'aggTrade' });
+  } else if (e === 'serverShutdown') {
+    // Lenient on the unit here: the notice matters more than its time, so guess it from the magnitude.
+    const E = d['E'];
+    const timeUs = toMicros(E, typeof E === 'number' && E < 1e14 ? 'ms' : 'us');
+    sink.control(timeUs === undefined ? { type: 'shutdown-notice' } : { type: 'shutdown-notice', timeUs });
+  } else {
+    reject(sink, 'unknown-message', `unknown event type ${preview(e)}`, raw);
+  }
+}
+
+/**
+ * A `FrameParser` for one connection carrying `instruments`. `timeUnit` must match the connection's
+ * URL: the adapter's `connect` asks for microseconds, which is the default.
+ */
+export function createParser(instruments: InstrumentMap, options: BinanceParserOptions = {}): FrameParser {
+  const timeUnit: BinanceTimeUnit = options.timeUnit ?? 'us';
+  return (raw, receiveTimeUs, sink) => parseFrame(raw, receiveTimeUs, sink, instruments, timeUnit);
+}
