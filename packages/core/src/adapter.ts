@@ -17,6 +17,11 @@ export interface VenueAdapter {
   createParser(instruments: InstrumentMap): FrameParser;
   /** The venue's REST endpoints (pure request builders and response parsers). */
   readonly rest: RestApi;
+  /**
+   * The venue symbol for a normalized instrument before metadata is known (`BTC-USDT` → `BTCUSDT`).
+   * Default: base and quote joined without a separator. Metadata from `rest.instruments` confirms it.
+   */
+  symbolFor?(instrument: string): string;
 }
 
 /** One tradable instrument, as learned from venue metadata. */
