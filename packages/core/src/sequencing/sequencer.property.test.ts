@@ -1,0 +1,170 @@
+import type { Status, Trade } from '@tickgate/schema';
+import { StatusSchema } from '@tickgate/schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Sequencer, type GapRequest } from './sequencer.js';
+
+const T0 = 1_700_000_000_000;
+const SEED = 20_240_611;
+
+function makeTrade(id: number, source: 'ws' | 'rest'): Trade {
+  return {
+    v: 1,
+    type: 'trade',
+    venue: 'binance',
+    instrument: 'BTC-USDT',
+    symbol: 'BTCUSDT',
+    id: String(id),
+    price: '1',
+    quantity: '1',
+    side: 'sell',
+    tradeTime: T0 * 1000,
+    receiveTime: T0 * 1000,
+    source,
+  };
+}
+
+/** What happens to one trade of the history on the live stream. */
+const fate = fc.record({
+  action: fc.constantFrom('deliver', 'deliver', 'deliver', 'deliver', 'drop', 'dup'),
+  /** Displacement within the reordering window. */
+  jitter: fc.nat({ max: 4 }),
+  /** Where the duplicate lands: near (rotation overlap) or much later (replay). */
+  dupJitter: fc.nat({ max: 40 }),
+  /** After this event, serve the REST requests pending (some of them). */
+  serve: fc.boolean(),
+  /** Milliseconds that pass after this event. */
+  elapse: fc.nat({ max: 2_500 }),
+});
+
+const scenario = fc.record({
+  start: fc.integer({ min: 1, max: 1_000_000_000 }),
+  fates: fc.array(fate, { minLength: 1, maxLength: 150 }),
+  /** Ask the sequencer to resume after `start - 1` (else the first trade is delivered first). */
+  seeded: fc.boolean(),
+  /** REST pages run this many ids past the requested range (as real pages do). */
+  overrun: fc.nat({ max: 5 }),
+  /** Serve pending requests newest first. */
+  lifo: fc.boolean(),
+});
+
+type Fate = typeof fate extends fc.Arbitrary<infer T> ? T : never;
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+interface LiveEvent {
+  readonly id: number;
+  readonly key: number;
+  readonly fate: Pick<Fate, 'serve' | 'elapse'>;
+}
+
+function liveEvents(start: number, fates: readonly Fate[], seeded: boolean): LiveEvent[] {
+  const events: LiveEvent[] = [];
+  fates.forEach((f, i) => {
+    const id = start + i;
+    if (f.action === 'drop') return;
+    events.push({ id, key: i + f.jitter, fate: f });
+    if (f.action === 'dup') events.push({ id, key: i + f.dupJitter + 0.5, fate: f });
+  });
+  events.sort((a, b) => a.key - b.key); // stable: equal keys keep history order
+  if (!seeded) events.unshift({ id: start, key: -1, fate: { serve: false, elapse: 0 } });
+  return events;
+}
+
+function run(
+  s: Scenario,
+  options: { withheld: ReadonlySet<number>; maxHeld?: number; advanceClock: boolean },
+) {
+  const last = s.start + s.fates.length - 1;
+  const clock = { now: T0 };
+  const released: Trade[] = [];
+  const statuses: Status[] = [];
+  let pending: GapRequest[] = [];
+  const seq = new Sequencer({
+    venue: 'binance',
+    instrument: 'BTC-USDT',
+    sequencing: 'consecutive',
+    release: (t) => released.push(t),
+    requestGap: (r) => pending.push(r),
+    status: (e) => statuses.push(e),
+    clock: () => clock.now,
+    maxHoldMs: 10_000,
+    ...(options.maxHeld !== undefined ? { maxHeld: options.maxHeld } : {}),
+    ...(s.seeded ? { startAfterId: String(s.start - 1) } : {}),
+  });
+  const serve = () => {
+    const batch = s.lifo ? pending.reverse() : pending;
+    pending = [];
+    for (const r of batch) {
+      const trades: Trade[] = [];
+      const to = Math.min(Number(r.toId) + s.overrun, last);
+      for (let id = Number(r.fromId); id <= to; id++) if (!options.withheld.has(id)) trades.push(makeTrade(id, 'rest'));
+      seq.restTrades(trades);
+    }
+  };
+  for (const e of liveEvents(s.start, s.fates, s.seeded)) {
+    if (options.withheld.has(e.id)) continue;
+    seq.trade(makeTrade(e.id, 'ws'));
+    if (e.fate.serve) serve();
+    if (options.advanceClock) {
+      clock.now += e.fate.elapse;
+      seq.tick();
+    }
+  }
+  // The venue's last word on its last id (a heartbeat), so that trailing losses are noticed too.
+  seq.heartbeat(String(last));
+  while (pending.length > 0) serve();
+  clock.now += 10_000;
+  seq.tick();
+  return { seq, last, released: released.map((t) => Number(t.id)), statuses };
+}
+
+describe('Sequencer properties (consecutive)', () => {
+  it('releases exactly the history, in order, each id once, when REST can supply every missing id', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const { seq, last, released, statuses } = run(s, { withheld: new Set(), advanceClock: false });
+        const history = Array.from({ length: last - s.start + 1 }, (_, i) => s.start + i);
+        expect(released).toEqual(history);
+        expect(statuses.filter((e) => e.state === 'unrecoverable')).toEqual([]);
+        expect(seq.counters()).toMatchObject({ held: 0, openGaps: 0, missingIds: 0, unrecoverableIds: 0 });
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('released ids plus ids reported unrecoverable cover the history exactly, in order, nothing twice', () => {
+    fc.assert(
+      fc.property(
+        scenario,
+        fc.array(fc.boolean(), { maxLength: 150 }),
+        fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+        fc.boolean(),
+        (s, withheldMask, maxHeld, advanceClock) => {
+          const withheld = new Set<number>();
+          withheldMask.forEach((w, i) => {
+            if (w && i < s.fates.length && !(i === 0 && !s.seeded)) withheld.add(s.start + i);
+          });
+          const { seq, last, released, statuses } = run(s, { withheld, maxHeld, advanceClock });
+
+          for (let i = 1; i < released.length; i++) expect(released[i]).toBeGreaterThan(released[i - 1]!);
+          const lost: number[] = [];
+          for (const e of statuses) {
+            expect(StatusSchema.safeParse(e).success).toBe(true);
+            if (e.state !== 'unrecoverable') continue;
+            const from = Number(e.fromId);
+            const to = Number(e.toId);
+            expect(e.count).toBe(to - from + 1);
+            for (let id = from; id <= to; id++) lost.push(id);
+          }
+          const releasedSet = new Set(released);
+          for (const id of lost) expect(releasedSet.has(id)).toBe(false);
+          expect(new Set(lost).size).toBe(lost.length);
+          expect([...released, ...lost].sort((a, b) => a - b)).toEqual(Array.from({ length: last - s.start + 1 }, (_, i) => s.start + i));
+          for (const id of withheld) expect(releasedSet.has(id)).toBe(false);
+          expect(seq.counters()).toMatchObject({ held: 0, openGaps: 0, unrecoverableIds: lost.length });
+        },
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+});

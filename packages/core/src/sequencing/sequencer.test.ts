@@ -1,0 +1,356 @@
+import { StatusSchema, TradeSchema, type Status, type Trade } from '@tickgate/schema';
+import { describe, expect, it } from 'vitest';
+import { Sequencer, type GapRequest, type SequencerOptions } from './sequencer.js';
+import { buildStatus } from './status.js';
+
+const T0 = 1_700_000_000_000; // ms
+
+function makeTrade(id: string | number, source: 'ws' | 'rest' = 'ws', instrument = 'BTC-USDT'): Trade {
+  return {
+    v: 1,
+    type: 'trade',
+    venue: 'binance',
+    instrument,
+    symbol: 'BTCUSDT',
+    id: String(id),
+    price: '97123.45',
+    quantity: '0.001',
+    side: 'buy',
+    tradeTime: T0 * 1000,
+    receiveTime: T0 * 1000 + 5,
+    source,
+  };
+}
+
+function harness(options: Partial<SequencerOptions> = {}) {
+  const released: Trade[] = [];
+  const requests: GapRequest[] = [];
+  const statuses: Status[] = [];
+  const clock = { now: T0 };
+  const seq = new Sequencer({
+    venue: 'binance',
+    instrument: 'BTC-USDT',
+    sequencing: 'consecutive',
+    release: (t) => released.push(t),
+    requestGap: (r) => requests.push(r),
+    status: (s) => statuses.push(s),
+    clock: () => clock.now,
+    ...options,
+  });
+  const ids = () => released.map((t) => t.id);
+  const sources = () => released.map((t) => `${t.id}:${t.source}`);
+  const live = (...list: number[]) => list.forEach((id) => seq.trade(makeTrade(id)));
+  const rest = (...list: number[]) => seq.restTrades(list.map((id) => makeTrade(id, 'rest')));
+  return { seq, released, requests, statuses, clock, ids, sources, live, rest };
+}
+
+describe('Sequencer (consecutive)', () => {
+  it('releases an unbroken sequence at once, the first trade defining the start', () => {
+    const h = harness();
+    h.live(100, 101, 102);
+    expect(h.ids()).toEqual(['100', '101', '102']);
+    expect(h.requests).toEqual([]);
+    expect(h.seq.lastId).toBe('102');
+    expect(h.seq.counters()).toMatchObject({ released: { ws: 3, rest: 0 }, held: 0, openGaps: 0 });
+  });
+
+  it('drops duplicates and overlaps (id <= last released) and counts them', () => {
+    const h = harness();
+    h.live(1, 2, 3, 2, 3, 1, 4);
+    expect(h.ids()).toEqual(['1', '2', '3', '4']);
+    expect(h.seq.counters().duplicates).toBe(3);
+  });
+
+  it('opens a gap on a jump, holds live trades, and releases REST fill then held trades in order', () => {
+    const h = harness();
+    h.live(10, 11, 15, 16);
+    expect(h.ids()).toEqual(['10', '11']);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '12', toId: '14', reason: 'jump' }]);
+    expect(h.statuses).toEqual([buildStatus('binance', 'BTC-USDT', 'gap', T0, { fromId: '12', toId: '14', count: 3, reason: 'jump' })]);
+    expect(h.seq.counters()).toMatchObject({ held: 2, openGaps: 1, missingIds: 3, gapsOpened: 1 });
+    // REST pages usually run past the gap: those ids are duplicates of held ones, or extend the sequence.
+    h.rest(12, 13, 14, 15, 16, 17);
+    expect(h.sources()).toEqual(['10:ws', '11:ws', '12:rest', '13:rest', '14:rest', '15:ws', '16:ws', '17:rest']);
+    expect(h.statuses[1]).toEqual(buildStatus('binance', 'BTC-USDT', 'recovered', T0, { fromId: '12', toId: '14', count: 3, reason: 'jump' }));
+    h.live(17, 18);
+    expect(h.ids().slice(-2)).toEqual(['17', '18']);
+    expect(h.seq.counters()).toMatchObject({ released: { ws: 5, rest: 4 }, duplicates: 3, recoveredIds: 3, held: 0, openGaps: 0 });
+  });
+
+  it('takes REST trades in id order whatever order the response lists them in', () => {
+    const h = harness();
+    h.live(1, 5);
+    h.rest(4, 2, 3);
+    expect(h.ids()).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('keeps several gaps open at once and fills them independently', () => {
+    const h = harness();
+    h.live(1, 3, 6, 7);
+    expect(h.requests.map((r) => [r.fromId, r.toId])).toEqual([
+      ['2', '2'],
+      ['4', '5'],
+    ]);
+    h.rest(4, 5);
+    expect(h.ids()).toEqual(['1']);
+    expect(h.seq.openGaps().map((g) => [g.fromId, g.toId])).toEqual([['2', '2']]);
+    h.rest(2);
+    expect(h.ids()).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(h.statuses.filter((s) => s.state === 'recovered').map((s) => [s.fromId, s.toId, s.count])).toEqual([
+      ['4', '5', 2],
+      ['2', '2', 1],
+    ]);
+  });
+
+  it('fills a gap from a late live trade (reordering) and drops the REST copy', () => {
+    const h = harness();
+    h.live(1, 3, 2);
+    expect(h.ids()).toEqual(['1', '2', '3']);
+    h.rest(2);
+    expect(h.ids()).toEqual(['1', '2', '3']);
+    expect(h.seq.counters().duplicates).toBe(1);
+  });
+
+  it('treats a rejected frame carrying a trade id as a gap to fetch', () => {
+    const h = harness();
+    h.live(1, 2);
+    h.seq.rejected({ reason: 'invalid-field', message: 'price: bad', raw: '{}', tradeId: '3' });
+    h.live(4);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '3', toId: '3', reason: 'parse-error' }]);
+    expect(h.ids()).toEqual(['1', '2']);
+    h.rest(3);
+    expect(h.ids()).toEqual(['1', '2', '3', '4']);
+    // A rejection without an id, or for an id already released, opens nothing.
+    h.seq.rejected({ reason: 'malformed-json', message: 'not JSON', raw: '{' });
+    h.seq.rejected({ reason: 'invalid-field', message: 'x', raw: '{}', tradeId: '2' });
+    expect(h.requests).toHaveLength(1);
+    expect(h.seq.counters().rejections).toBe(3);
+  });
+
+  it('a rejection before any trade defines the start', () => {
+    const h = harness();
+    h.seq.rejected({ reason: 'invalid-field', message: 'x', raw: '{}', tradeId: '50' });
+    h.live(51);
+    expect(h.ids()).toEqual([]);
+    h.rest(50);
+    expect(h.ids()).toEqual(['50', '51']);
+  });
+
+  it('reports the gap after a reconnect as such and fills it from REST', () => {
+    const h = harness();
+    h.live(1, 2);
+    h.seq.disconnected();
+    h.seq.connected();
+    h.live(2, 900); // overlap, then far ahead
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '3', toId: '899', reason: 'reconnect' }]);
+    h.rest(...Array.from({ length: 897 }, (_, i) => i + 3));
+    expect(h.ids()).toHaveLength(900);
+    expect(h.ids().at(-1)).toBe('900');
+    h.live(902);
+    expect(h.requests.at(-1)?.reason).toBe('jump');
+  });
+
+  it('extends the sequence with fallback REST polls, and opens a gap when they jump ahead', () => {
+    const h = harness();
+    h.live(1, 2);
+    h.seq.disconnected();
+    h.rest(1, 2, 3, 4, 5);
+    expect(h.ids()).toEqual(['1', '2', '3', '4', '5']);
+    h.rest(9, 10);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '6', toId: '8', reason: 'jump' }]);
+    h.rest(6, 7, 8);
+    h.live(10, 11);
+    expect(h.ids()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+  });
+
+  it('opens a gap when a heartbeat names a last id beyond what arrived', () => {
+    const h = harness();
+    h.seq.heartbeat('7'); // before any trade: nothing to compare with
+    h.live(5);
+    h.seq.heartbeat('5');
+    expect(h.requests).toEqual([]);
+    h.seq.heartbeat('7');
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '6', toId: '7', reason: 'heartbeat' }]);
+    h.live(8);
+    h.rest(6, 7);
+    expect(h.ids()).toEqual(['5', '6', '7', '8']);
+  });
+
+  it('declares a gap unrecoverable after maxHoldMs and releases the held trades in order', () => {
+    const h = harness({ maxHoldMs: 10_000 });
+    h.live(1, 4, 5);
+    h.clock.now += 9_999;
+    h.seq.tick();
+    expect(h.ids()).toEqual(['1']);
+    h.clock.now += 1;
+    h.seq.tick();
+    expect(h.ids()).toEqual(['1', '4', '5']);
+    expect(h.statuses.at(-1)).toEqual(
+      buildStatus('binance', 'BTC-USDT', 'unrecoverable', T0 + 10_000, { fromId: '2', toId: '3', count: 2, reason: 'timeout' }),
+    );
+    // Too late: already reported unrecoverable and passed.
+    h.rest(2, 3);
+    h.live(6);
+    expect(h.ids()).toEqual(['1', '4', '5', '6']);
+    expect(h.seq.counters()).toMatchObject({ unrecoverableIds: 2, held: 0, openGaps: 0 });
+  });
+
+  it('reports exactly the still-missing ids of a partly filled gap, and what was recovered', () => {
+    const h = harness();
+    h.live(1, 10);
+    h.rest(2, 3, 6);
+    h.clock.now += 10_000;
+    h.seq.tick();
+    expect(h.ids()).toEqual(['1', '2', '3', '6', '10']);
+    const lost = h.statuses.filter((s) => s.state === 'unrecoverable').map((s) => [s.fromId, s.toId, s.count]);
+    expect(lost).toEqual([
+      ['4', '5', 2],
+      ['7', '9', 3],
+    ]);
+    const recovered = h.statuses.find((s) => s.state === 'recovered');
+    expect(recovered).toMatchObject({ fromId: '2', toId: '9', count: 3 });
+    expect(recovered?.message).toMatch(/3 of 8/);
+  });
+
+  it('declares the first gap unrecoverable when more than maxHeld trades are held', () => {
+    const h = harness({ maxHeld: 3 });
+    h.live(1, 3, 4, 5);
+    expect(h.ids()).toEqual(['1']);
+    h.live(6);
+    expect(h.ids()).toEqual(['1', '3', '4', '5', '6']);
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'unrecoverable', fromId: '2', toId: '2', count: 1, reason: 'hold-limit' });
+  });
+
+  it('abandons ids on the reconciler word, and drops them if they come later', () => {
+    const h = harness();
+    h.live(1, 6);
+    h.seq.abandon('3', '4', 'not-found');
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'unrecoverable', fromId: '3', toId: '4', count: 2, reason: 'not-found' });
+    expect(h.seq.openGaps().map((g) => [g.fromId, g.toId])).toEqual([
+      ['2', '2'],
+      ['5', '5'],
+    ]);
+    h.rest(3);
+    expect(h.seq.counters().late).toBe(1);
+    h.rest(2, 5);
+    expect(h.ids()).toEqual(['1', '2', '5', '6']);
+  });
+
+  it('handles aggregated trades (span): each covers ids id-span+1..id', () => {
+    const h = harness();
+    h.seq.trade(makeTrade(10), 1);
+    h.seq.trade(makeTrade(13), 3); // 11..13
+    h.seq.trade(makeTrade(20), 2); // 19..20: gap 14..18
+    expect(h.ids()).toEqual(['10', '13']);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '14', toId: '18', reason: 'jump' }]);
+    h.rest(14, 15, 16, 17, 18, 19, 20);
+    expect(h.ids()).toEqual(['10', '13', '14', '15', '16', '17', '18', '20']);
+    // An aggregate straddling released ids is dropped; the ids past them are fetched one by one.
+    h.seq.trade(makeTrade(22), 3); // 20..22
+    expect(h.requests.at(-1)).toEqual({ instrument: 'BTC-USDT', fromId: '21', toId: '22', reason: 'overlap' });
+    h.rest(21, 22);
+    expect(h.ids().slice(-2)).toEqual(['21', '22']);
+  });
+
+  it('resumes after startAfterId', () => {
+    const h = harness({ startAfterId: '99' });
+    h.live(101);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '100', toId: '100', reason: 'jump' }]);
+    h.live(99);
+    expect(h.seq.counters().duplicates).toBe(1);
+  });
+
+  it('compares ids as integers, beyond the safe Number range', () => {
+    const h = harness();
+    h.live(9); // 9 < 10 as integers, not as text
+    h.seq.trade(makeTrade('10'));
+    h.seq.trade(makeTrade('9007199254740993'));
+    expect(h.requests.at(-1)).toMatchObject({ fromId: '11', toId: '9007199254740992' });
+  });
+
+  it('drops trades with non-integer ids or for another instrument', () => {
+    const h = harness();
+    h.seq.trade(makeTrade('abc'));
+    h.seq.trade(makeTrade('-5'));
+    h.seq.trade(makeTrade(1, 'ws', 'ETH-USDT'));
+    expect(h.ids()).toEqual([]);
+    expect(h.seq.counters().invalid).toBe(3);
+  });
+
+  it('emits only wire-valid status events', () => {
+    const h = harness({ maxHeld: 2 });
+    h.live(1, 3, 4, 5, 9);
+    h.seq.rejected({ reason: 'invalid-field', message: 'x', raw: '', tradeId: '11' });
+    h.rest(6, 7, 8, 10);
+    h.clock.now += 20_000;
+    h.seq.tick();
+    expect(h.statuses.map((s) => s.state)).toContain('unrecoverable');
+    expect(h.statuses.map((s) => s.state)).toContain('recovered');
+    for (const s of h.statuses) expect(StatusSchema.safeParse(s).success).toBe(true);
+    for (const t of h.released) expect(TradeSchema.safeParse(t).success).toBe(true);
+  });
+
+  it('delivers callbacks after its state is updated, so a callback may feed it synchronously', () => {
+    const released: string[] = [];
+    const history = new Map([2, 3, 4].map((id) => [String(id), makeTrade(id, 'rest')]));
+    const seq: Sequencer = new Sequencer({
+      venue: 'binance',
+      instrument: 'BTC-USDT',
+      sequencing: 'consecutive',
+      release: (t) => released.push(t.id),
+      requestGap: (r) => {
+        const trades: Trade[] = [];
+        for (let id = Number(r.fromId); id <= Number(r.toId); id++) trades.push(history.get(String(id))!);
+        seq.restTrades(trades);
+      },
+      clock: () => T0,
+    });
+    seq.trade(makeTrade(1));
+    seq.trade(makeTrade(5));
+    seq.trade(makeTrade(6));
+    expect(released).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('delivers the remaining outputs when a callback throws, then rethrows', () => {
+    const released: string[] = [];
+    const seq = new Sequencer({
+      venue: 'binance',
+      instrument: 'BTC-USDT',
+      sequencing: 'consecutive',
+      release: (t) => {
+        released.push(t.id);
+        if (t.id === '2') throw new Error('publisher bug');
+      },
+      clock: () => T0,
+    });
+    seq.trade(makeTrade(1));
+    seq.trade(makeTrade(3));
+    expect(() => seq.restTrades([makeTrade(2, 'rest')])).toThrow('publisher bug');
+    expect(released).toEqual(['1', '2', '3']);
+    seq.trade(makeTrade(4));
+    expect(released).toEqual(['1', '2', '3', '4']);
+  });
+});
+
+describe('Sequencer (none)', () => {
+  it('releases in arrival order and drops duplicates within the recent window', () => {
+    const h = harness({ sequencing: 'none', dedupWindow: 3 });
+    h.live(5, 2, 9, 2, 5);
+    expect(h.ids()).toEqual(['5', '2', '9']);
+    h.live(7, 8); // window now holds 9, 7, 8: 5 and 2 are forgotten
+    h.live(5, 8);
+    expect(h.ids()).toEqual(['5', '2', '9', '7', '8', '5']);
+    h.seq.rejected({ reason: 'invalid-field', message: 'x', raw: '', tradeId: '100' });
+    h.seq.heartbeat('1000');
+    h.rest(100, 5); // 5 is still in the window
+    expect(h.ids().slice(-1)).toEqual(['100']);
+    expect(h.requests).toEqual([]);
+    expect(h.seq.counters()).toMatchObject({ duplicates: 4, released: { ws: 6, rest: 1 } });
+  });
+
+  it('accepts ids that are not integers', () => {
+    const h = harness({ sequencing: 'none' });
+    h.seq.trade(makeTrade('a1b2-c3'));
+    expect(h.ids()).toEqual(['a1b2-c3']);
+  });
+});
