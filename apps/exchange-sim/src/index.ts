@@ -1,1 +1,39 @@
-export {};
+// Venue-neutral building blocks, reused by every venue simulator.
+export { Market, type MarketOptions, type SimTrade, type SymbolSpec, type BookTop, type TradesListener } from './core/market.js';
+export {
+  Faults,
+  MALFORMED_KINDS,
+  type MalformedKind,
+  type FrameFate,
+  type FaultTarget,
+  type FaultTargets,
+  type RestFault,
+  type ChaosOptions,
+  type FrameFaultScope,
+  type ConnectionScope,
+  type RestFaultScope,
+  type FaultCounters,
+  type AffectedTrade,
+  type FaultState,
+} from './core/faults.js';
+export { FrameSequencer, type DeliveryMode } from './core/frame-sequencer.js';
+export { SlidingWindow, KeyedSlidingWindow, WeightBudget, type WeightDecision, type WeightBudgetOptions } from './core/rate-limit.js';
+export { startSimServer, type SimServer, type SimServerOptions, type UpgradeRefusal } from './core/server.js';
+export { handleControl, applyFaultAction, CONTROL_PREFIX, type ControlContext, type FaultAction } from './core/control.js';
+export { Rng } from './core/rng.js';
+
+// Binance spot.
+export {
+  startBinanceSim,
+  BINANCE_WS_DEFAULTS,
+  BINANCE_REST_DEFAULTS,
+  type BinanceSim,
+  type BinanceSimOptions,
+  type BinanceWsOptions,
+  type BinanceRestOptions,
+  type BinanceConnections,
+  type BinanceSimState,
+} from './binance/binance-sim.js';
+export type { ConnectionInfo, BinanceWsLimits } from './binance/connection.js';
+export { resolveSymbol, type SymbolInput } from './binance/symbols.js';
+export { parseStreamName, parseStreamUrl, type BinanceStream, type BinanceStreamKind } from './binance/stream-names.js';

@@ -1,0 +1,300 @@
+import { nowUs } from './clock.js';
+import { formatUnits, multiplyUnits, toUnits } from './fixed-point.js';
+import { IdRing } from './history.js';
+import { Rng, hashString } from './rng.js';
+
+/** One instrument the simulated market trades. Decimals are plain strings (`"0.01"`). */
+export interface SymbolSpec {
+  /** The venue's symbol as the venue writes it (`BTCUSDT`). */
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  /** Price increment. */
+  readonly tickSize: string;
+  /** Quantity increment. */
+  readonly stepSize: string;
+  /** First trade price (rounded to the tick). */
+  readonly startPrice: string;
+  /** Largest generated quantity (rounded to the step); the smallest is one step. */
+  readonly maxQty: string;
+  /** Venue status string (`TRADING`). */
+  readonly status: string;
+}
+
+/** One trade of the simulated market. Prices and quantities are written with 8 decimals. */
+export interface SimTrade {
+  readonly symbol: string;
+  /** Consecutive per symbol. */
+  readonly id: number;
+  readonly price: string;
+  readonly qty: string;
+  /** price × qty, 8 decimals (truncated). */
+  readonly quoteQty: string;
+  /** Trade time, µs since the Unix epoch (wall clock). */
+  readonly timeUs: number;
+  /** True when the buyer was the maker, i.e. the **taker sold**. */
+  readonly buyerIsMaker: boolean;
+}
+
+/** Best bid/ask derived from the last trade (for book-ticker style streams). */
+export interface BookTop {
+  /** Update id, increases with every change. */
+  readonly updateId: number;
+  readonly bidPrice: string;
+  readonly bidQty: string;
+  readonly askPrice: string;
+  readonly askQty: string;
+}
+
+export interface MarketOptions {
+  readonly symbols: readonly SymbolSpec[];
+  /** Seed of every random choice; each symbol derives its own stream from it. Default 1. */
+  readonly seed?: number | string;
+  /** Id of each symbol's first trade. Default 1. */
+  readonly tradeIdStart?: number;
+  /** Trades kept per symbol. Default 1,000,000. */
+  readonly historySize?: number;
+  /** Automatic trades per second per symbol (used by `start()`). Default 0. */
+  readonly rate?: number;
+  /** In automatic mode, every `everyMs` also make `size` trades at once. */
+  readonly burst?: { readonly size: number; readonly everyMs: number };
+}
+
+export type TradesListener = (symbol: string, trades: readonly SimTrade[]) => void;
+
+interface SymbolState {
+  readonly spec: SymbolSpec;
+  readonly rng: Rng;
+  readonly tick: bigint;
+  readonly step: bigint;
+  readonly maxSteps: number;
+  readonly history: IdRing<SimTrade>;
+  nextId: number;
+  priceTicks: bigint;
+  lastTimeUs: number;
+  bookUpdateId: number;
+  book: BookTop;
+}
+
+/**
+ * A deterministic, seeded trade generator per symbol with a bounded history. Venue servers render its
+ * trades in their own formats; REST and WebSocket both read the same history, so a trade streamed
+ * with some id is the same trade over REST.
+ */
+export class Market {
+  private readonly states = new Map<string, SymbolState>();
+  private readonly listeners = new Set<TradesListener>();
+  private rateTimer: NodeJS.Timeout | undefined;
+  private burstTimer: NodeJS.Timeout | undefined;
+  private currentRate: number;
+  private readonly burst: { size: number; everyMs: number } | undefined;
+
+  constructor(options: MarketOptions) {
+    const seed = options.seed ?? 1;
+    const historySize = options.historySize ?? 1_000_000;
+    const idStart = options.tradeIdStart ?? 1;
+    this.currentRate = options.rate ?? 0;
+    this.burst = options.burst ? { ...options.burst } : undefined;
+    if (options.symbols.length === 0) throw new Error('the market needs at least one symbol');
+    for (const spec of options.symbols) {
+      const tick = toUnits(spec.tickSize);
+      const step = toUnits(spec.stepSize);
+      if (tick <= 0n || step <= 0n) throw new Error(`${spec.symbol}: tick and step sizes must be > 0`);
+      const start = toUnits(spec.startPrice);
+      const priceTicks = start / tick > 0n ? start / tick : 1n;
+      const maxSteps = Number(toUnits(spec.maxQty) / step);
+      const state: SymbolState = {
+        spec,
+        rng: new Rng(hashString(`${String(seed)}:${spec.symbol}`)),
+        tick,
+        step,
+        maxSteps: Math.max(1, maxSteps),
+        history: new IdRing<SimTrade>(historySize),
+        nextId: idStart,
+        priceTicks,
+        lastTimeUs: 0,
+        bookUpdateId: 1,
+        book: { updateId: 0, bidPrice: '', bidQty: '', askPrice: '', askQty: '' },
+      };
+      state.book = this.makeBook(state);
+      this.states.set(spec.symbol, state);
+    }
+  }
+
+  /** The symbols this market trades, in configuration order. */
+  symbols(): readonly SymbolSpec[] {
+    return [...this.states.values()].map((s) => s.spec);
+  }
+
+  spec(symbol: string): SymbolSpec | undefined {
+    return this.states.get(symbol)?.spec;
+  }
+
+  has(symbol: string): boolean {
+    return this.states.has(symbol);
+  }
+
+  /** Listen to every batch of new trades (called synchronously, after the history holds them). */
+  onTrades(listener: TradesListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Make exactly `count` trades of `symbol` now (synchronously, no timers), append them to the history and
+   * hand them to the listeners. Returns them.
+   */
+  generate(symbol: string, count = 1): SimTrade[] {
+    const state = this.require(symbol);
+    if (!Number.isInteger(count) || count < 0) throw new Error(`count must be a non-negative integer, got ${count}`);
+    const trades: SimTrade[] = [];
+    for (let i = 0; i < count; i++) trades.push(this.nextTrade(state));
+    if (trades.length > 0) {
+      state.book = this.makeBook(state);
+      for (const listener of this.listeners) listener(symbol, trades);
+    }
+    return trades;
+  }
+
+  /** Make `count` trades for every symbol now. */
+  generateAll(count = 1): void {
+    for (const symbol of this.states.keys()) this.generate(symbol, count);
+  }
+
+  /** Start automatic trading at `rate` trades per second per symbol (default: the configured rate). */
+  start(rate = this.currentRate): void {
+    this.stop();
+    this.currentRate = rate;
+    if (rate > 0) {
+      const startedAt = performance.now();
+      let made = 0;
+      const tickMs = Math.max(5, Math.min(100, Math.floor(1000 / rate)));
+      this.rateTimer = setInterval(() => {
+        const due = Math.floor(((performance.now() - startedAt) * rate) / 1000) - made;
+        if (due <= 0) return;
+        made += due;
+        this.generateAll(due);
+      }, tickMs);
+    }
+    if (this.burst && this.burst.size > 0 && this.burst.everyMs > 0) {
+      const size = this.burst.size;
+      this.burstTimer = setInterval(() => this.generateAll(size), this.burst.everyMs);
+    }
+  }
+
+  /** Stop automatic trading (manual `generate` still works). */
+  stop(): void {
+    if (this.rateTimer) clearInterval(this.rateTimer);
+    if (this.burstTimer) clearInterval(this.burstTimer);
+    this.rateTimer = undefined;
+    this.burstTimer = undefined;
+  }
+
+  get running(): boolean {
+    return this.rateTimer !== undefined || this.burstTimer !== undefined;
+  }
+
+  get rate(): number {
+    return this.currentRate;
+  }
+
+  /** Kept trades of `symbol`, oldest first; `fromId` and `limit` narrow it. */
+  trades(symbol: string, options: { fromId?: number; limit?: number } = {}): SimTrade[] {
+    const history = this.require(symbol).history;
+    const limit = options.limit ?? history.length;
+    if (options.fromId !== undefined) return history.fromId(options.fromId, limit);
+    return history.latest(limit);
+  }
+
+  /** The newest `limit` trades, oldest first. */
+  latest(symbol: string, limit: number): SimTrade[] {
+    return this.require(symbol).history.latest(limit);
+  }
+
+  /** Trades with `startUs <= timeUs <= endUs`, oldest first, at most `limit`. */
+  tradesBetween(symbol: string, startUs: number, endUs: number, limit: number): SimTrade[] {
+    const history = this.require(symbol).history;
+    const from = history.lowerBound((t) => t.timeUs < startUs);
+    const out: SimTrade[] = [];
+    for (let i = from; i < history.length && out.length < limit; i++) {
+      const trade = history.at(i) as SimTrade;
+      if (trade.timeUs > endUs) break;
+      out.push(trade);
+    }
+    return out;
+  }
+
+  trade(symbol: string, id: number): SimTrade | undefined {
+    return this.require(symbol).history.byId(id);
+  }
+
+  /** Id of the newest trade, or undefined before the first. */
+  lastId(symbol: string): number | undefined {
+    return this.require(symbol).history.last()?.id;
+  }
+
+  /** Id of the oldest trade still kept, or undefined before the first. */
+  firstId(symbol: string): number | undefined {
+    return this.require(symbol).history.first()?.id;
+  }
+
+  /** Last trade price (8 decimals), or the start price before the first trade. */
+  lastPrice(symbol: string): string {
+    const state = this.require(symbol);
+    return formatUnits(state.priceTicks * state.tick);
+  }
+
+  book(symbol: string): BookTop {
+    return this.require(symbol).book;
+  }
+
+  private require(symbol: string): SymbolState {
+    const state = this.states.get(symbol);
+    if (!state) throw new Error(`unknown symbol ${symbol}`);
+    return state;
+  }
+
+  private nextTrade(state: SymbolState): SimTrade {
+    const { rng } = state;
+    // Price: a random walk in ticks, with runs at the same price (one taker order sweeping a level).
+    if (!rng.chance(0.4)) {
+      const move = BigInt(rng.int(1, rng.chance(0.1) ? 20 : 3));
+      state.priceTicks = rng.chance(0.5) ? state.priceTicks + move : state.priceTicks - move;
+      if (state.priceTicks < 1n) state.priceTicks = 1n;
+    }
+    // Quantity: mostly small, now and then large, always a whole number of steps.
+    const u = rng.next();
+    const steps = BigInt(Math.max(1, Math.floor(u * u * u * u * state.maxSteps)));
+    const priceUnits = state.priceTicks * state.tick;
+    const qtyUnits = steps * state.step;
+    const timeUs = Math.max(nowUs(), state.lastTimeUs);
+    state.lastTimeUs = timeUs;
+    const trade: SimTrade = {
+      symbol: state.spec.symbol,
+      id: state.nextId++,
+      price: formatUnits(priceUnits),
+      qty: formatUnits(qtyUnits),
+      quoteQty: formatUnits(multiplyUnits(priceUnits, qtyUnits)),
+      timeUs,
+      buyerIsMaker: rng.chance(0.5),
+    };
+    state.history.push(trade);
+    return trade;
+  }
+
+  private makeBook(state: SymbolState): BookTop {
+    const { rng } = state;
+    const last = state.priceTicks;
+    const spread = BigInt(rng.int(1, 3));
+    const bid = last > 1n ? last - 1n : last;
+    const ask = bid + spread;
+    const qty = () => formatUnits(BigInt(rng.int(1, Math.max(1, Math.floor(state.maxSteps / 10)))) * state.step);
+    return {
+      updateId: state.bookUpdateId++,
+      bidPrice: formatUnits(bid * state.tick),
+      bidQty: qty(),
+      askPrice: formatUnits(ask * state.tick),
+      askQty: qty(),
+    };
+  }
+}
