@@ -1,2 +1,12 @@
 // Public surface of the publisher (NATS core and JetStream) and the embedded nats-server.
-export {};
+
+/** Connect to NATS with gateway settings, logging status changes; exposes `connected` for readiness. */
+export { connectNats, type ConnectNatsOptions, type GatewayNats } from './connection.js';
+/** Create or update the JetStream stream that captures `md.>`. */
+export { ensureStream, describeChanges, type EnsureStreamOptions, type EnsureStreamResult } from './stream.js';
+/** Publish trades and status events, acknowledged (JetStream) or fire-and-forget (core). */
+export { Publisher, statusMsgId, type PublishMode, type PublisherOptions, type PublisherStats } from './publisher.js';
+/** Run a local `nats-server -js` when no servers are configured. */
+export { startEmbeddedNats, locateNatsServer, NATS_SERVER_INSTALL, type EmbeddedNats, type EmbeddedNatsOptions } from './embedded-nats.js';
+/** Errors with stable codes (`TICKGATE_PUBLISH_OVERFLOW`, `TICKGATE_PUBLISHER_CLOSED`, `TICKGATE_STREAM_CONFIG`, `TICKGATE_EMBEDDED_NATS`). */
+export { PublishOverflowError, PublisherClosedError, StreamConfigError, EmbeddedNatsError } from './errors.js';

@@ -1,0 +1,223 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { MSG_ID_HEADER, serializeTrade, tradeMsgId, WireDecodeError, type Status, type Trade } from '@tickgate/schema';
+import { NatsServer, waitFor } from '@tickgate/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PublisherClosedError, PublishOverflowError } from './errors.js';
+import { Publisher, statusMsgId } from './publisher.js';
+import { ensureStream } from './stream.js';
+
+const T0 = 1_700_000_000_000_000;
+
+/** `n` schema-valid trades with consecutive ids from `first`. */
+function makeTrades(n: number, options: { venue?: string; instrument?: string; first?: number } = {}): Trade[] {
+  const first = options.first ?? 1;
+  return Array.from({ length: n }, (_, i) => ({
+    v: 1,
+    type: 'trade',
+    venue: options.venue ?? 'binance',
+    instrument: options.instrument ?? 'BTC-USDT',
+    symbol: 'BTCUSDT',
+    id: String(first + i),
+    price: `${97_000 + (i % 100)}.5`,
+    quantity: '0.001',
+    side: i % 2 ? 'buy' : 'sell',
+    tradeTime: T0 + i,
+    receiveTime: T0 + i + 250,
+    source: 'ws',
+  }));
+}
+
+async function publishAll(publisher: Publisher, trades: Trade[]): Promise<number> {
+  let waits = 0;
+  for (const t of trades) {
+    const wait = publisher.publishTrade(t);
+    if (wait) {
+      waits += 1;
+      await wait;
+    }
+  }
+  return waits;
+}
+
+interface Stored {
+  seq: number;
+  subject: string;
+  msgId: string | undefined;
+  data: string;
+}
+
+async function readStream(nc: NatsConnection, stream: string): Promise<Stored[]> {
+  const info = await (await jetstreamManager(nc)).streams.info(stream);
+  const total = info.state.messages;
+  const out: Stored[] = [];
+  if (total === 0) return out;
+  const consumer = await jetstream(nc).consumers.get(stream);
+  const messages = await consumer.consume();
+  for await (const m of messages) {
+    out.push({ seq: m.seq, subject: m.subject, msgId: m.headers?.get(MSG_ID_HEADER), data: m.string() });
+    if (out.length >= total) break;
+  }
+  await messages.close();
+  return out;
+}
+
+describe('Publisher', () => {
+  let server: NatsServer;
+  let nc: NatsConnection;
+  let streamNo = 0;
+  let stream: string;
+  const publishers: Publisher[] = [];
+
+  function publisher(options: ConstructorParameters<typeof Publisher>[1] = {}): Publisher {
+    const p = new Publisher(nc, options);
+    publishers.push(p);
+    return p;
+  }
+
+  async function freshStream(subjects = ['md.>']): Promise<void> {
+    if (stream) await (await jetstreamManager(nc)).streams.delete(stream);
+    stream = `PUB${++streamNo}`;
+    await ensureStream(nc, { name: stream, subjects });
+  }
+
+  beforeAll(async () => {
+    server = await NatsServer.start();
+    nc = await connect({ servers: server.url, noAsyncTraces: true });
+  });
+  afterEach(async () => {
+    await Promise.all(publishers.splice(0).map((p) => p.close({ timeoutMs: 2_000 })));
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.stop();
+  });
+
+  it('stores N trades exactly once, in order, with their msg ids and serialized payloads', async () => {
+    await freshStream();
+    const trades = [...makeTrades(1_500), ...makeTrades(500, { instrument: 'ETH-USDT', first: 9_001 })];
+    const p = publisher({ window: 100 });
+    await publishAll(p, trades);
+    await p.flush();
+    const stored = await readStream(nc, stream);
+    expect(stored).toHaveLength(trades.length);
+    stored.forEach((s, i) => {
+      const t = trades[i]!;
+      expect(s.seq).toBe(i + 1);
+      expect(s.subject).toBe(`md.trade.binance.${t.instrument}`);
+      expect(s.msgId).toBe(tradeMsgId(t.venue, t.instrument, t.id));
+      expect(s.data).toBe(serializeTrade(t));
+    });
+    expect(p.stats()).toMatchObject({ mode: 'jetstream', publishedJetStream: 2_000, acked: 2_000, duplicates: 0, retries: 0, failures: 0, inFlight: 0, buffered: 0 });
+  });
+
+  it('does not store re-published trades (a second replica, a replay)', async () => {
+    await freshStream();
+    const trades = makeTrades(300);
+    const first = publisher();
+    await publishAll(first, trades);
+    await first.flush();
+    const second = publisher();
+    await publishAll(second, [...trades.slice(100), ...makeTrades(50, { first: 301 })]);
+    await second.flush();
+    expect(second.stats()).toMatchObject({ acked: 250, duplicates: 200 });
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.msgId)).toEqual(makeTrades(350).map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+  });
+
+  it('holds the caller with a promise when maxBuffered messages are unacknowledged, and refuses at twice that', async () => {
+    await freshStream();
+    const trades = makeTrades(25);
+    const p = publisher({ window: 4, maxBuffered: 10 });
+    const results = trades.slice(0, 20).map((t) => {
+      const r = p.publishTrade(t);
+      expect(p.stats().inFlight).toBeLessThanOrEqual(4);
+      return r;
+    });
+    expect(results.slice(0, 9).every((r) => r === undefined)).toBe(true);
+    expect(results.slice(9).every((r) => r instanceof Promise)).toBe(true);
+    expect(() => p.publishTrade(trades[20]!)).toThrow(PublishOverflowError);
+    expect(p.stats()).toMatchObject({ rejected: 1, buffered: 20 });
+    await results[9];
+    expect(p.buffered).toBeLessThanOrEqual(5);
+    await p.ready();
+    await publishAll(p, trades.slice(20));
+    await p.flush();
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+  });
+
+  it('publishes status events, validated, deduplicating identical range reports', async () => {
+    await freshStream();
+    const p = publisher();
+    const gap: Status = { v: 1, type: 'status', venue: 'binance', instrument: 'BTC-USDT', state: 'gap', time: T0, fromId: '10', toId: '12', count: 3, reason: 'disconnect' };
+    await p.publishStatus(gap);
+    await p.publishStatus({ ...gap, time: T0 + 5_000, message: 'seen by another replica' });
+    const down: Status = { v: 1, type: 'status', venue: 'binance', state: 'disconnected', time: T0 };
+    await p.publishStatus(down);
+    await p.publishStatus({ ...down, time: T0 + 1 });
+    await p.publishStatus({ ...down, time: T0 + 1 });
+    await expect(p.publishStatus({ ...down, state: 'sleepy' } as unknown as Status)).rejects.toThrow(WireDecodeError);
+    await expect(p.publishStatus({ ...down, extra: 1 } as unknown as Status)).rejects.toThrow(WireDecodeError);
+    expect(p.stats()).toMatchObject({ publishedStatus: 5, acked: 5, duplicates: 2 });
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.subject)).toEqual(['md.status.binance.BTC-USDT', 'md.status.binance', 'md.status.binance']);
+    expect(stored.map((s) => s.msgId)).toEqual([statusMsgId(gap), statusMsgId(down), statusMsgId({ ...down, time: T0 + 1 })]);
+    expect(JSON.parse(stored[0]!.data)).toEqual(gap);
+    expect(statusMsgId(gap)).toMatch(/^status:binance:BTC-USDT:gap:[\w-]{22}$/);
+  });
+
+  it('core mode delivers every trade to a subscriber, with the msg id header, yielding now and then', async () => {
+    const sub = await connect({ servers: server.url, noAsyncTraces: true });
+    try {
+      const received: Msg[] = [];
+      sub.subscribe('md.trade.>', { callback: (_err, msg) => void received.push(msg) });
+      await sub.flush();
+      const trades = makeTrades(5_000);
+      const p = publisher({ mode: 'core', yieldEvery: 1_000 });
+      const waits = await publishAll(p, trades);
+      expect(waits).toBe(5);
+      await p.flush();
+      await waitFor(() => received.length >= trades.length, { message: 'subscriber got every trade' });
+      expect(received).toHaveLength(trades.length);
+      received.forEach((m, i) => {
+        const t = trades[i]!;
+        expect(m.subject).toBe('md.trade.binance.BTC-USDT');
+        expect(m.headers?.get(MSG_ID_HEADER)).toBe(tradeMsgId(t.venue, t.instrument, t.id));
+        expect(m.string()).toBe(serializeTrade(t));
+      });
+      expect(p.stats()).toMatchObject({ mode: 'core', publishedCore: 5_000, publishedJetStream: 0, acked: 0 });
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('core mode publishes status events on the status subject', async () => {
+    const sub = await connect({ servers: server.url, noAsyncTraces: true });
+    try {
+      const received: Msg[] = [];
+      sub.subscribe('md.status.>', { callback: (_err, msg) => void received.push(msg) });
+      await sub.flush();
+      const p = publisher({ mode: 'core' });
+      const status: Status = { v: 1, type: 'status', venue: 'binance', instrument: 'ETH-USDT', state: 'stale', time: T0 };
+      await p.publishStatus(status);
+      await p.flush();
+      await waitFor(() => received.length === 1);
+      expect(received[0]!.subject).toBe('md.status.binance.ETH-USDT');
+      expect(received[0]!.headers?.get(MSG_ID_HEADER)).toBe(statusMsgId(status));
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('refuses to publish after close', async () => {
+    const p = publisher();
+    expect(await p.close()).toEqual({ abandoned: 0 });
+    expect(() => p.publishTrade(makeTrades(1)[0]!)).toThrow(PublisherClosedError);
+    await expect(p.publishStatus({ v: 1, type: 'status', venue: 'binance', state: 'connected', time: T0 })).rejects.toThrow(PublisherClosedError);
+  });
+
+  it('rejects a bad window', () => {
+    expect(() => new Publisher(nc, { window: 0 })).toThrow(RangeError);
+  });
+});
