@@ -121,7 +121,8 @@ export class BinanceConnection implements FaultTarget {
         cache.set(key, payload);
       }
       const frame = this.combined ? combinedFrame(name, payload) : payload;
-      this.send(mode.kind === 'malformed' ? malformFrame(frame, mode.malformed) : frame);
+      if (mode.kind === 'malformed') this.send(malformFrame(frame, mode.malformed));
+      else for (let copy = 0; copy < (mode.copies ?? 1); copy++) this.send(frame);
     }
   }
 

@@ -1,13 +1,16 @@
 import type { FrameFate, MalformedKind } from './faults.js';
 
 /** How one event is rendered when it is finally sent. */
-export type DeliveryMode = { readonly kind: 'normal' } | { readonly kind: 'malformed'; readonly malformed: MalformedKind };
+export type DeliveryMode =
+  /** `copies` > 1: the same frame is sent that many times in a row (a duplicate). */
+  | { readonly kind: 'normal'; readonly copies?: number }
+  | { readonly kind: 'malformed'; readonly malformed: MalformedKind };
 
 const NORMAL: DeliveryMode = { kind: 'normal' };
 
 /**
  * Applies frame fates to a sequence of events per symbol: skipped events are not delivered, duplicated
- * ones twice, malformed ones in malformed mode, and consecutive `reorder` events are held and released in
+ * ones with `copies: 2`, malformed ones in malformed mode, and consecutive `reorder` events are held and released in
  * reverse order when the next non-reordered event of that symbol arrives or after `flushMs`.
  */
 export class FrameSequencer<E> {
@@ -40,8 +43,7 @@ export class FrameSequencer<E> {
         this.deliver(event, NORMAL);
         return;
       case 'duplicate':
-        this.deliver(event, NORMAL);
-        this.deliver(event, NORMAL);
+        this.deliver(event, { kind: 'normal', copies: 2 });
         return;
       case 'malformed':
         this.deliver(event, { kind: 'malformed', malformed: fate.malformed });
