@@ -84,6 +84,7 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
   readonly #options: ReplayOptions;
   readonly #until: Bound | undefined;
   readonly #ready: Promise<void>;
+  readonly #stream: string;
   #consumer: Consumer | undefined;
   #messages: ConsumerMessages | undefined;
   #iterator: AsyncIterator<JsMsg> | undefined;
@@ -93,6 +94,8 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
   #ended = false;
   #closing: Promise<void> | undefined;
   #busy = false;
+  /** Whether an `iterator.next()` is in flight (the library's generator is running, not suspended). */
+  #pulling = false;
 
   constructor(js: JetStreamClient, stream: string, subjects: string[], options: ReplayOptions, hooks: ReplayHooks) {
     const now = Date.now();
@@ -103,6 +106,7 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
       throw new ClientError('TICKGATE_CLIENT_BAD_OPTION', `batchSize must be a positive integer, got ${String(batch)}`);
     }
     this.subjects = subjects;
+    this.#stream = stream;
     this.#options = options;
     this.#hooks = hooks;
 
@@ -188,7 +192,17 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
         await this.close();
         return { done: true, value: undefined };
       }
-      const r = await this.#iterator.next();
+      this.#pulling = true;
+      let r: IteratorResult<JsMsg>;
+      try {
+        r = await this.#iterator.next();
+      } catch (cause) {
+        this.#pulling = false;
+        await this.close();
+        throw mapJetStreamError(this.#stream, cause);
+      } finally {
+        this.#pulling = false;
+      }
       if (r.done) {
         await this.close();
         return { done: true, value: undefined };
@@ -223,7 +237,10 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
     this.#closing ??= (async () => {
       this.#hooks.onClose(this);
       await this.#ready.catch(() => undefined);
-      await this.#messages?.close().catch(() => undefined);
+      // Stopping unsubscribes at once; the library finishes its iterator only when it is read, so end
+      // it here unless a pending next() is reading it (that read then completes as done).
+      this.#messages?.stop();
+      if (!this.#pulling) await this.#iterator?.return?.();
       await this.#consumer?.delete().catch(() => undefined);
     })();
     return this.#closing;
