@@ -1,5 +1,5 @@
 export { TickgateClient, DEFAULT_STREAM, type ConnectOptions, type WrapOptions, type TradeOptions, type StatusOptions, type ReplaySelectionOptions } from './client.js';
-export { TradeTick, type StatusEvent, type MarketValue, type Replayed } from './events.js';
+export { TradeTick, toMarketValue, type StatusEvent, type MarketValue, type Replayed } from './events.js';
 export { DEFAULT_BUFFER_SIZE, type LiveOptions, type TickSubscription } from './live.js';
 export { type ReplayOptions, type ReplayStart, type ReplayEnd, type ReplaySubscription } from './replay.js';
 export { type Selection, tradeSubjects, statusSubjects, subjectMatches } from './selection.js';
