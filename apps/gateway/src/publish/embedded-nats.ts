@@ -76,12 +76,15 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   installExitHook();
   live.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+  // a binary that cannot be run gives 'error' and maybe no 'exit'
+  const exited = new Promise<void>((resolve) => {
+    const done = () => {
       live.delete(child);
       resolve();
-    }),
-  );
+    };
+    child.once('exit', done);
+    child.once('error', done);
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -92,7 +95,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
   try {
     await waitReady(child, () => output, options.readyTimeoutMs ?? 10_000);
   } catch (error) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
     throw error;
   }

@@ -210,6 +210,32 @@ describe('Publisher', () => {
     }
   });
 
+  it('retries, in order, until a stream captures the subjects (no responders meanwhile)', async () => {
+    await freshStream(['other.>']);
+    const trades = makeTrades(50, { venue: 'kraken', instrument: 'XBT-USD' });
+    const p = publisher({ window: 10, retryDelayMs: 20, retryDelayMaxMs: 100 });
+    await publishAll(p, trades);
+    await waitFor(() => p.stats().failures >= 3, { message: 'publishes fail while no stream captures them' });
+    expect(p.stats().acked).toBe(0);
+    const flushed = p.flush();
+    await (await jetstreamManager(nc)).streams.update(stream, { subjects: ['other.>', 'md.>'] });
+    await flushed;
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+    expect(p.stats()).toMatchObject({ acked: 50, buffered: 0, inFlight: 0 });
+    expect(p.stats().retries).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives up at close after the timeout, counting what it abandons and failing pending status events', async () => {
+    await freshStream(['other.>']);
+    const p = publisher({ window: 10, retryDelayMs: 20 });
+    await publishAll(p, makeTrades(5));
+    const status = p.publishStatus({ v: 1, type: 'status', venue: 'binance', state: 'connected', time: T0 });
+    const statusOutcome = status.catch((error: unknown) => error);
+    expect(await p.close({ timeoutMs: 200 })).toEqual({ abandoned: 6 });
+    expect(await statusOutcome).toBeInstanceOf(PublisherClosedError);
+  });
+
   it('refuses to publish after close', async () => {
     const p = publisher();
     expect(await p.close()).toEqual({ abandoned: 0 });

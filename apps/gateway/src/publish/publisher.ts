@@ -109,9 +109,11 @@ const encoder = new TextEncoder();
  * responders while JetStream recovers, connection lost, API error) the publisher stops sending new
  * messages, lets every outstanding publish settle, waits (100 ms doubling to 2 s), then resends every
  * unacknowledged message in the original order with the same msg id, until each is acknowledged; the
- * stream's duplicate window makes resends of messages it already holds harmless. A lost connection
- * abandons the outstanding publishes at once and resends them after the reconnect, so nothing is
- * sent on a new connection before older messages. While NATS is down, nothing is acknowledged, the
+ * stream's duplicate window makes resends of messages it already holds harmless. Until the first
+ * acknowledgement after a failure it sends one message at a time (a probe), so that a recovering
+ * server is not flooded and nothing overtakes the oldest message. A lost connection abandons the
+ * outstanding publishes at once and resends them after the reconnect, so nothing is sent on a new
+ * connection before older messages. While NATS is down, nothing is acknowledged, the
  * buffer reaches `maxBuffered` and the callers are held by the promise; memory stays bounded by
  * `2 × maxBuffered` messages.
  *
@@ -145,6 +147,8 @@ export class Publisher {
   private connected = true;
   /** A publish failed: send nothing new until the outstanding ones settle and the retry pause ends. */
   private holding = false;
+  /** After a failure, one message at a time until one is acknowledged again. */
+  private probing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private failureStreak = 0;
@@ -335,7 +339,8 @@ export class Publisher {
   private pump(): void {
     if (this.holding || !this.connected || this.dead) return;
     const queue = this.queue;
-    while (this.inFlight < this.window && this.next < queue.length) {
+    const window = this.probing ? 1 : this.window;
+    while (this.inFlight < window && this.next < queue.length) {
       const out = queue[this.next++];
       if (out?.state === WAITING) this.send(out);
     }
@@ -366,6 +371,7 @@ export class Publisher {
       this.failureStreak = 0;
     }
     this.retryDelay = this.retryDelayMs;
+    this.probing = false;
     this.dropAcked();
     if (this.roomWaiter && this.unacked <= this.lowWater) {
       const waiter = this.roomWaiter;
@@ -391,6 +397,7 @@ export class Publisher {
     this.counters.failures += 1;
     this.noteFailure(error);
     this.holding = true;
+    this.probing = true;
     if (this.inFlight === 0) this.scheduleRetry();
   }
 
@@ -464,6 +471,7 @@ export class Publisher {
       this.retryTimer = undefined;
     }
     this.holding = false;
+    this.probing = true;
     this.next = this.head;
     this.pump();
   }

@@ -78,8 +78,9 @@ function isTransient(error: unknown): boolean {
   // no responders on the JetStream API (the client reports it as JetStreamNotEnabled)
   if (error instanceof Error && error.name === 'JetStreamNotEnabled') return true;
   if (error instanceof RequestError && error.isNoResponders()) return true;
-  // 10008: JetStream system temporarily unavailable; 503s: no leader yet
-  if (error instanceof JetStreamApiError) return error.code === 10008 || error.status === 503;
+  // 10008: JetStream system temporarily unavailable; 10005: no suitable peers for placement (a cluster
+  // whose members have not all met yet); 503s: no leader yet
+  if (error instanceof JetStreamApiError) return error.code === 10008 || error.code === 10005 || error.status === 503;
   return false;
 }
 
