@@ -301,6 +301,25 @@ describe('RestClient', () => {
     expect(c.state().parseErrors).toBe(1);
   });
 
+  it('settles a request whose retry would come after close()', async () => {
+    const server = await startServer((_req, res) => {
+      setTimeout(() => reply(res, 429, '', { 'retry-after': '0' }), 50);
+    });
+    const c = client({ baseUrl: server.url });
+    const pending = rejection(c.send(json('/x')));
+    await waitFor(() => server.arrivals.length === 1);
+    await c.close();
+    expect(await pending).toMatchObject({ code: 'TICKGATE_REST_RATE_LIMITED', statusCode: 429 });
+    expect(server.arrivals).toHaveLength(1);
+  });
+
+  it('waits at least a 5xx Retry-After before retrying', async () => {
+    const server = await startServer((_req, res, n) => (n === 1 ? reply(res, 503, '', { 'retry-after': '0.3' }) : reply(res, 200, '2')));
+    const c = client({ baseUrl: server.url });
+    await expect(c.send(json('/x'))).resolves.toBe(2);
+    expect(server.arrivals[1]!.at - server.arrivals[0]!.at).toBeGreaterThanOrEqual(300);
+  });
+
   it('refuses a request heavier than the venue allows per window', async () => {
     const c = client({ baseUrl: 'http://127.0.0.1:9', limits: { weightPerMinute: 10, maxTradesPerPage: 100 } });
     await expect(c.send(json('/x', 11))).rejects.toMatchObject({ code: 'TICKGATE_REST_BUDGET', retryable: false });

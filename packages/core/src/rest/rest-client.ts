@@ -124,8 +124,9 @@ const defaultClockUs = (): number => Math.round((performance.timeOrigin + perfor
  * - **418 (ban)**: nothing is sent until `Retry-After` has passed. Requests whose ban policy is `fail`
  *   fail with `TICKGATE_REST_BANNED` (retryable, `retryAfterSec` set), at once when sent during the ban;
  *   those with `wait` are queued and sent afterwards.
- * - **5xx, network errors, timeouts**: retried after a capped exponential backoff with full jitter,
- *   up to `maxAttempts`; then `TICKGATE_REST_STATUS` / `TICKGATE_REST_NETWORK` (retryable).
+ * - **5xx, network errors, timeouts**: retried after a capped exponential backoff with full jitter
+ *   (at least a 5xx's `Retry-After`, if it gave one), up to `maxAttempts`; then `TICKGATE_REST_STATUS` /
+ *   `TICKGATE_REST_NETWORK` (retryable). Other requests go on meanwhile.
  * - **Other statuses** fail with `TICKGATE_REST_STATUS` (not retryable); a 2xx body that `parse`
  *   rejects fails with `TICKGATE_REST_PARSE` (not retryable). Errors keep status, headers and body.
  */
@@ -376,7 +377,7 @@ export class RestClient {
       this.bannedUntil = Math.max(this.bannedUntil, now + sec * 1000);
       this.log.error({ path: job.path, retryAfterSec: sec }, 'REST banned by the venue (418): no REST until the ban passes');
       const error = new RestError('TICKGATE_REST_BANNED', `${where}: banned (418), retry after ${sec} s`, { ...details, retryAfterSec: sec, retryable: true });
-      if (job.onBan === 'wait' && job.attempt < this.maxAttempts) this.requeueFirst(job);
+      if (job.onBan === 'wait' && job.attempt < this.maxAttempts) this.requeueFirst(job, error);
       else this.finish(job, error, false);
       this.failBannedJobs(now);
       return;
@@ -387,38 +388,38 @@ export class RestClient {
       this.pausedUntil = Math.max(this.pausedUntil, now + sec * 1000);
       this.log.warn({ path: job.path, retryAfterSec: sec }, 'REST rate limited (429): pausing');
       const error = new RestError('TICKGATE_REST_RATE_LIMITED', `${where}: rate limited (429), retry after ${sec} s`, { ...details, retryAfterSec: sec, retryable: true });
-      if (job.attempt < this.maxAttempts) this.requeueFirst(job);
+      if (job.attempt < this.maxAttempts) this.requeueFirst(job, error);
       else this.finish(job, error, false);
       return;
     }
     if (status >= 500) {
       const error = new RestError('TICKGATE_REST_STATUS', `${where}: HTTP ${status}`, { ...details, ...(retryAfter !== undefined ? { retryAfterSec: retryAfter } : {}), retryable: true });
-      this.retryLater(job, error);
+      this.retryLater(job, error, (retryAfter ?? 0) * 1000);
       return;
     }
     this.finish(job, new RestError('TICKGATE_REST_STATUS', `${where}: HTTP ${status}`, { ...details, ...(retryAfter !== undefined ? { retryAfterSec: retryAfter } : {}), retryable: false }), false);
   }
 
-  /** Retry first in line (it waits out the pause or ban in the queue). */
-  private requeueFirst(job: Job): void {
-    if (this.closed) return;
-    this.queue.unshift(job);
+  /** Retry first in line (it waits out the pause or ban in the queue); fails with `error` once closed. */
+  private requeueFirst(job: Job, error: RestError): void {
+    if (this.closed) this.finish(job, error, false);
+    else this.queue.unshift(job);
   }
 
-  /** Retry after a backoff, or fail with `error` when out of attempts. */
-  private retryLater(job: Job, error: RestError): void {
+  /** Retry after a backoff (at least `minDelayMs`), or fail with `error` when out of attempts. */
+  private retryLater(job: Job, error: RestError, minDelayMs = 0): void {
     if (job.attempt >= this.maxAttempts || this.closed) {
       this.finish(job, error, false);
       return;
     }
     const cap = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (job.attempt - 1));
-    const delay = Math.floor(this.random() * cap);
+    const delay = Math.max(minDelayMs, Math.floor(this.random() * cap));
     this.log.debug({ path: job.path, attempt: job.attempt, delayMs: delay, err: error.message }, 'REST retry after backoff');
     this.backingOff.add(job);
     job.backoffTimer = setTimeout(() => {
       job.backoffTimer = undefined;
       this.backingOff.delete(job);
-      this.requeueFirst(job);
+      this.requeueFirst(job, error);
       this.pump();
     }, delay);
   }
