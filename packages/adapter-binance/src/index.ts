@@ -22,6 +22,7 @@ export {
   createParser,
   parseFrame,
   parseTradePayload,
+  safeIntegerText,
   toMicros,
   type BinanceParserOptions,
   type BinanceTimeUnit,

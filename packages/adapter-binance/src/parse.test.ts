@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { instrumentMap, type RejectionReason } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { collectingSink, fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
 import { binance } from './index.js';
-import { createParser, parseFrame, RAW_PREVIEW_CHARS, toMicros, type BinanceTimeUnit } from './parse.js';
+import { createParser, parseFrame, RAW_PREVIEW_CHARS, safeIntegerText, toMicros, type BinanceTimeUnit } from './parse.js';
 
 function parseOne(raw: string, timeUnit: BinanceTimeUnit = 'us') {
   const sink = collectingSink();
@@ -173,5 +174,20 @@ describe('toMicros', () => {
     [Number.NaN, 'us', undefined],
   ])('%j %s → %j', (value, unit, expected) => {
     expect(toMicros(value, unit)).toBe(expected);
+  });
+});
+
+describe('safeIntegerText', () => {
+  it.each([0, 7, 999_999_999, 1_000_000_000, 1_000_000_001, 5_000_000_000, 1_999_999_999_999, 2 ** 53 - 1, 2 ** 53 - 2, 9_007_199_000_000_000, 9_007_198_999_999_999, 1e15, 1e15 - 1])('%d', (n) => {
+    expect(safeIntegerText(n)).toBe(BigInt(n).toString());
+  });
+
+  it('equals BigInt text for random safe integers', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.maxSafeNat(), fc.integer({ min: 0, max: 2 ** 40 }).map((k) => k * 1e9 - 1).filter((n) => n >= 0 && Number.isSafeInteger(n))), (n) => {
+        expect(safeIntegerText(n)).toBe(BigInt(n).toString());
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
   });
 });
