@@ -168,3 +168,70 @@ describe('Sequencer properties (consecutive)', () => {
     );
   });
 });
+
+describe('Sequencer properties (aggregated trades with spans)', () => {
+  const aggregates = fc.record({
+    start: fc.integer({ min: 1, max: 1_000_000 }),
+    items: fc.array(fc.record({ span: fc.integer({ min: 1, max: 3 }), action: fc.constantFrom('deliver', 'deliver', 'drop', 'dup'), jitter: fc.nat({ max: 3 }), serve: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 80,
+    }),
+    overrun: fc.nat({ max: 4 }),
+  });
+
+  it('releases every id exactly once, in order, when live aggregates mix with per-id REST fills', () => {
+    fc.assert(
+      fc.property(aggregates, (s) => {
+        const spans = new WeakMap<Trade, number>();
+        const released: [number, number][] = [];
+        let pending: GapRequest[] = [];
+        const seq = new Sequencer({
+          venue: 'okx',
+          instrument: 'BTC-USDT',
+          sequencing: 'consecutive',
+          release: (t) => {
+            const span = spans.get(t) ?? 1;
+            released.push([Number(t.id) - span + 1, Number(t.id)]);
+          },
+          requestGap: (r) => pending.push(r),
+          clock: () => T0,
+          startAfterId: String(s.start - 1),
+        });
+        // Build the aggregates: each ends at `end` and covers `span` ids.
+        let next = s.start;
+        const events: { end: number; span: number; key: number; serve: boolean }[] = [];
+        s.items.forEach((it, i) => {
+          const end = next + it.span - 1;
+          next = end + 1;
+          if (it.action === 'drop') return;
+          events.push({ end, span: it.span, key: i + it.jitter, serve: it.serve });
+          if (it.action === 'dup') events.push({ end, span: it.span, key: i + it.jitter + 2.5, serve: false });
+        });
+        const last = next - 1;
+        events.sort((a, b) => a.key - b.key);
+        const serve = () => {
+          const batch = pending;
+          pending = [];
+          for (const r of batch) {
+            const trades: Trade[] = [];
+            for (let id = Number(r.fromId); id <= Math.min(Number(r.toId) + s.overrun, last); id++) trades.push(makeTrade(id, 'rest'));
+            seq.restTrades(trades);
+          }
+        };
+        for (const e of events) {
+          const t = makeTrade(e.end, 'ws');
+          spans.set(t, e.span);
+          seq.trade(t, e.span);
+          if (e.serve) serve();
+        }
+        seq.heartbeat(String(last));
+        while (pending.length > 0) serve();
+        const covered: number[] = [];
+        for (const [from, to] of released) for (let id = from; id <= to; id++) covered.push(id);
+        expect(covered).toEqual(Array.from({ length: last - s.start + 1 }, (_, i) => s.start + i));
+        expect(seq.counters()).toMatchObject({ held: 0, openGaps: 0, unrecoverableIds: 0 });
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+});
