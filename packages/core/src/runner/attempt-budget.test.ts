@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AttemptBudget, sharedAttemptBudget } from './attempt-budget.js';
-import { monotonicMs } from './clock.js';
 
 describe('AttemptBudget', () => {
   it('allows max attempts per sliding window and says how long to wait for the next', () => {
@@ -20,22 +19,41 @@ describe('AttemptBudget', () => {
   });
 
   it('delays waiters instead of exceeding the budget, first come first served', async () => {
-    const budget = new AttemptBudget({ max: 3, windowMs: 80 });
-    const times: number[] = [];
-    const order: number[] = [];
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        budget.take().then(() => {
-          times.push(monotonicMs());
-          order.push(i);
-        }),
-      ),
-    );
-    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    // In any 80 ms window at most 3 attempts: attempt i+3 is at least a window after attempt i.
-    for (let i = 0; i + 3 < times.length; i += 1) {
-      expect(times[i + 3]! - times[i]!).toBeGreaterThanOrEqual(80);
+    vi.useFakeTimers({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const budget = new AttemptBudget({ max: 3, windowMs: 80, now: () => Date.now() });
+      const times: number[] = [];
+      const order: number[] = [];
+      const used: number[] = [];
+      const all = Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          budget.take().then(() => {
+            times.push(Date.now());
+            order.push(i);
+            used.push(budget.used());
+          }),
+        ),
+      );
+      await vi.advanceTimersByTimeAsync(1_000);
+      await all;
+      expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(Math.max(...used)).toBeLessThanOrEqual(3);
+      // Delayed, not refused: three per window, each group as soon as the window allows.
+      expect(times).toEqual([0, 0, 0, 80, 80, 80, 160, 160, 160, 240]);
+    } finally {
+      vi.useRealTimers();
     }
+  });
+
+  it('delays waiters on real timers too, never exceeding the budget by its own clock', async () => {
+    const budget = new AttemptBudget({ max: 2, windowMs: 40 });
+    const snapshots: (readonly number[])[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => budget.take().then(() => snapshots.push(budget.recent()))));
+    for (const window of snapshots) {
+      expect(window.length).toBeLessThanOrEqual(2);
+      expect(window[window.length - 1]! - window[0]!).toBeLessThan(40);
+    }
+    expect(snapshots).toHaveLength(6);
   });
 
   it('drops an aborted waiter without taking an attempt', async () => {

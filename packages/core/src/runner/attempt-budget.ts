@@ -45,6 +45,12 @@ export class AttemptBudget {
     return this.taken.length;
   }
 
+  /** Times (monotonic ms, oldest first) of the attempts still inside the window. */
+  recent(): readonly number[] {
+    this.prune(this.now());
+    return [...this.taken];
+  }
+
   /** How long (ms) until one more attempt fits; 0 when one fits now. */
   waitMs(): number {
     const now = this.now();
