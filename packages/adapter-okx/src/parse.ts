@@ -1,0 +1,256 @@
+import type { FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+
+/**
+ * Pure parsing of OKX v5 public frames into tickgate events.
+ *
+ * - `trades` pushes: every element of `data` is one trade event. An element aggregates the fills of
+ *   one taker order at one price: `tradeId` is the LAST id it covers and `count` how many, so it is
+ *   emitted as `sink.trade(trade, span = count)` (span 1 when `count` is absent, as in older frames
+ *   and on `trades-all`). `side` is the taker's; `ts` is ms.
+ * - The bare text `pong` (answer to the client's `ping`) → `pong`.
+ * - `event: subscribe` → `subscribed`; `event: error` → `error`; `event: notice` (the venue's
+ *   warning before it closes connections for an upgrade) → `shutdown-notice`; other events → `ignored`.
+ */
+
+/** The venue id used in subjects and on every trade. */
+export const OKX_VENUE = 'okx';
+
+/** Longest start of a raw frame kept in a rejection. */
+export const RAW_PREVIEW_CHARS = 200;
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function head(raw: string): string {
+  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'missing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
+  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
+  if (instrument !== undefined) rejection.instrument = instrument;
+  if (tradeId !== undefined) rejection.tradeId = tradeId;
+  sink.reject(rejection);
+}
+
+function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
+  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `s` is a non-empty run of ASCII digits without a leading zero (or exactly "0"). */
+function isIntegerText(s: string, maxDigits: number): boolean {
+  const n = s.length;
+  if (n === 0 || n > maxDigits || (n > 1 && s.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** The trade id text for an OKX id: decimal digits (kept exact: ids are compared as BigInt). */
+export function tradeIdOf(value: unknown): string | undefined {
+  return typeof value === 'string' && isIntegerText(value, 20) ? value : undefined;
+}
+
+/** µs for an OKX `ts` (ms since the epoch, a digit string or an integer), when plausible. */
+export function msToMicros(value: unknown): number | undefined {
+  let ms: number;
+  if (typeof value === 'string') {
+    if (!isIntegerText(value, 15)) return undefined;
+    ms = Number(value);
+  } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    ms = value;
+  } else {
+    return undefined;
+  }
+  const us = ms * 1000;
+  return us >= MIN_TIME_US && us <= MAX_TIME_US ? us : undefined;
+}
+
+/**
+ * How many ids an element covers: `count` as a positive integer (string or number), 1 when absent;
+ * `undefined` when present but unreadable or larger than the ids below `tradeId` allow.
+ */
+export function spanOf(count: unknown, tradeId: string): number | undefined {
+  if (count === undefined) return 1;
+  let n: number;
+  if (typeof count === 'string' && isIntegerText(count, 9)) n = Number(count);
+  else if (typeof count === 'number' && Number.isSafeInteger(count)) n = count;
+  else return undefined;
+  if (n < 1) return undefined;
+  // The first id covered, tradeId - count + 1, must not be negative.
+  if (BigInt(tradeId) + 1n < BigInt(n)) return undefined;
+  return n;
+}
+
+/** Read one element of a `trades` push: one trade (with its span) or one rejection. */
+export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
+  const at = `data[${index}]`;
+  if (!isObject(d)) {
+    invalidField(sink, at, 'trade is not an object', d, raw);
+    return;
+  }
+  const instId = d['instId'];
+  const tradeId = tradeIdOf(d['tradeId']);
+  if (typeof instId !== 'string') {
+    invalidField(sink, `${at}.instId`, 'instrument id is not a string', instId, raw, undefined, tradeId);
+    return;
+  }
+  const info = instruments.bySymbol(instId);
+  if (info === undefined) {
+    reject(sink, 'unknown-instrument', `${at}.instId: ${preview(instId)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    return;
+  }
+  const instrument = info.instrument;
+  if (tradeId === undefined) {
+    invalidField(sink, `${at}.tradeId`, 'trade id is not a string of digits', d['tradeId'], raw, instrument);
+    return;
+  }
+  const span = spanOf(d['count'], tradeId);
+  if (span === undefined) {
+    invalidField(sink, `${at}.count`, 'count is not a positive integer within the trade id', d['count'], raw, instrument, tradeId);
+    return;
+  }
+  const px = d['px'];
+  const price = typeof px === 'string' ? canonicalDecimalOrUndefined(px) : undefined;
+  if (price === undefined) {
+    invalidField(sink, `${at}.px`, 'price is not a plain positive decimal string within the schema digits', px, raw, instrument, tradeId);
+    return;
+  }
+  const sz = d['sz'];
+  const quantity = typeof sz === 'string' ? canonicalDecimalOrUndefined(sz) : undefined;
+  if (quantity === undefined) {
+    invalidField(sink, `${at}.sz`, 'size is not a plain positive decimal string within the schema digits', sz, raw, instrument, tradeId);
+    return;
+  }
+  const tradeTime = msToMicros(d['ts']);
+  if (tradeTime === undefined) {
+    invalidField(sink, `${at}.ts`, 'time is not a plausible integer time in milliseconds', d['ts'], raw, instrument, tradeId);
+    return;
+  }
+  const side = d['side'];
+  if (side !== 'buy' && side !== 'sell') {
+    invalidField(sink, `${at}.side`, 'side is not "buy" or "sell"', side, raw, instrument, tradeId);
+    return;
+  }
+  const trade: Trade = {
+    v: 1,
+    type: 'trade',
+    venue: OKX_VENUE,
+    instrument,
+    symbol: info.symbol,
+    id: tradeId,
+    price,
+    quantity,
+    side,
+    tradeTime,
+    receiveTime: receiveTimeUs,
+    source: 'ws',
+  };
+  sink.trade(trade, span);
+}
+
+function argText(arg: unknown): string | undefined {
+  return isObject(arg) && typeof arg['channel'] === 'string' ? `${arg['channel']}:${typeof arg['instId'] === 'string' ? arg['instId'] : '*'}` : undefined;
+}
+
+function parseEvent(msg: JsonObject, event: string, raw: string, sink: ParseSink): void {
+  const id = msg['id'];
+  const requestId = typeof id === 'string' ? id : undefined;
+  switch (event) {
+    case 'subscribe': {
+      const e: { type: 'subscribed'; requestId?: string; detail?: string } = { type: 'subscribed' };
+      if (requestId !== undefined) e.requestId = requestId;
+      const detail = argText(msg['arg']);
+      if (detail !== undefined) e.detail = detail;
+      sink.control(e);
+      return;
+    }
+    case 'error': {
+      const code = msg['code'];
+      const text = msg['msg'];
+      const e: { type: 'error'; message: string; code?: string | number; requestId?: string } = {
+        type: 'error',
+        message: typeof text === 'string' && text.length > 0 ? text : `error without a message (got ${preview(text)})`,
+      };
+      if (typeof code === 'string' || typeof code === 'number') e.code = code;
+      if (requestId !== undefined) e.requestId = requestId;
+      sink.control(e);
+      return;
+    }
+    case 'notice':
+      // e.g. code 64008: the connection will be closed soon for a service upgrade.
+      sink.control({ type: 'shutdown-notice' });
+      return;
+    case 'unsubscribe':
+    case 'channel-conn-count':
+    case 'channel-conn-count-error':
+      sink.control({ type: 'ignored', what: event });
+      return;
+    default:
+      reject(sink, 'unknown-message', `unknown event ${preview(event)}`, raw);
+  }
+}
+
+/**
+ * Parse one raw text frame of an OKX v5 public connection. Never throws: anything unreadable goes to
+ * `sink.reject`. A push may yield several trades and rejections.
+ */
+export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
+  if (raw === 'pong') {
+    sink.control({ type: 'pong' });
+    return;
+  }
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    reject(sink, 'malformed-json', 'frame is not JSON (nor the text "pong")', raw);
+    return;
+  }
+  if (!isObject(msg)) {
+    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    return;
+  }
+  const event = msg['event'];
+  if (typeof event === 'string') {
+    parseEvent(msg, event, raw, sink);
+    return;
+  }
+  const arg = msg['arg'];
+  if (!isObject(arg)) {
+    reject(sink, 'unknown-message', 'neither an event nor a push (no "arg")', raw);
+    return;
+  }
+  const channel = arg['channel'];
+  if (channel !== 'trades' && channel !== 'trades-all') {
+    reject(sink, 'unknown-message', `push of an unknown channel ${preview(channel)}`, raw);
+    return;
+  }
+  const data = msg['data'];
+  if (!Array.isArray(data)) {
+    invalidField(sink, 'data', 'trades are not an array', data, raw);
+    return;
+  }
+  for (let i = 0; i < data.length; i++) parseTrade(data[i], i, raw, receiveTimeUs, sink, instruments);
+}
+
+/** A `FrameParser` for one connection carrying `instruments` (symbols are OKX `instId`s). */
+export function createParser(instruments: InstrumentMap): FrameParser {
+  return (raw, receiveTimeUs, sink) => parseFrame(raw, receiveTimeUs, sink, instruments);
+}

@@ -1,0 +1,214 @@
+import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, isInstrumentId, type Trade } from '@tickgate/schema';
+import type { OkxInstrument, OkxRestTrade } from './messages.js';
+import { msToMicros, OKX_VENUE, tradeIdOf } from './parse.js';
+
+/** Default public REST endpoint. */
+export const OKX_REST_URL = 'https://www.okx.com';
+
+/** Most trades one `market/trades` page returns. */
+export const MAX_RECENT_TRADES = 500;
+/** Most trades one `market/history-trades` page returns. */
+export const MAX_HISTORY_TRADES = 100;
+
+/**
+ * The tightest public budget the adapter uses (history trades, instruments, ticker: 20 requests per
+ * 2 s per IP), as weight 1 per request.
+ */
+export const okxRestLimits: RestLimits = {
+  weightPerMinute: 600,
+  maxTradesPerPage: MAX_HISTORY_TRADES,
+};
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function preview(value: unknown): string {
+  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function bad(path: string, what: string, value: unknown): ParseError {
+  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
+}
+
+/** The `data` array of an OKX body; a non-zero `code` is an `unknown-message` naming the venue's message. */
+function readData(body: string, endpoint: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+  }
+  if (!isObject(value)) throw bad(endpoint, 'body is not an object', value);
+  const code = value['code'];
+  if (code !== '0' && code !== 0) throw new ParseError('unknown-message', `${endpoint}: OKX error ${preview(code)}: ${typeof value['msg'] === 'string' ? value['msg'] : '?'}`);
+  const data = value['data'];
+  if (!Array.isArray(data)) throw bad(`${endpoint}.data`, 'not an array', data);
+  return data;
+}
+
+function decimalField(obj: JsonObject, key: string, path: string): string {
+  const value = obj[key];
+  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
+  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
+  return canonical;
+}
+
+function stringField(obj: JsonObject, key: string, path: string): string {
+  const value = obj[key];
+  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
+  return value;
+}
+
+function checkInstId(id: string): string {
+  if (!/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/.test(id)) throw new RangeError(`not an OKX spot instId: ${JSON.stringify(id)}`);
+  return id;
+}
+
+function checkLimit(limit: number, max: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw new RangeError(`limit must be an integer from 1 to ${max} (got ${limit})`);
+  return limit;
+}
+
+/**
+ * Parse a `market/trades` / `market/history-trades` body (newest first, one id per row) into trades of
+ * `instrument`, ascending, `source: 'rest'`. With `range`, only ids in `[from, to]` are kept.
+ */
+export function parseRestTrades(body: string, instrument: InstrumentInfo, receiveTimeUs: number, endpoint = 'trades', range?: { from: bigint; to: bigint }): Trade[] {
+  const data = readData(body, endpoint);
+  const out: { id: bigint; trade: Trade }[] = [];
+  const seen = new Set<string>();
+  data.forEach((item, i) => {
+    const path = `${endpoint}[${i}]`;
+    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    const raw = item as Partial<Record<keyof OkxRestTrade, unknown>>;
+    if (raw.instId !== instrument.symbol) throw bad(`${path}.instId`, `not the instrument asked for (${instrument.symbol})`, raw.instId);
+    const id = tradeIdOf(raw.tradeId);
+    if (id === undefined) throw bad(`${path}.tradeId`, 'not a string of digits', raw.tradeId);
+    if (seen.has(id)) throw bad(`${path}.tradeId`, 'duplicate trade id', raw.tradeId);
+    seen.add(id);
+    const big = BigInt(id);
+    if (range !== undefined && (big < range.from || big > range.to)) return;
+    const tradeTime = msToMicros(raw.ts);
+    if (tradeTime === undefined) throw bad(`${path}.ts`, 'not a plausible time in ms', raw.ts);
+    const side = raw.side;
+    if (side !== 'buy' && side !== 'sell') throw bad(`${path}.side`, 'not "buy" or "sell"', side);
+    out.push({
+      id: big,
+      trade: {
+        v: 1,
+        type: 'trade',
+        venue: OKX_VENUE,
+        instrument: instrument.instrument,
+        symbol: instrument.symbol,
+        id,
+        price: decimalField(item, 'px', path),
+        quantity: decimalField(item, 'sz', path),
+        side,
+        tradeTime,
+        receiveTime: receiveTimeUs,
+        source: 'rest',
+      },
+    });
+  });
+  out.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return out.map((t) => t.trade);
+}
+
+/** Parse one SPOT instrument into `InstrumentInfo` (`instId` is already `BASE-QUOTE`). */
+export function parseInstrument(value: unknown, path: string): InstrumentInfo {
+  if (!isObject(value)) throw bad(path, 'instrument is not an object', value);
+  const raw = value as Partial<Record<keyof OkxInstrument, unknown>>;
+  const symbol = stringField(value, 'instId', path);
+  const base = stringField(value, 'baseCcy', path);
+  const quote = stringField(value, 'quoteCcy', path);
+  const instrument = `${base}-${quote}`;
+  if (!isInstrumentId(instrument)) throw bad(`${path}.baseCcy`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
+  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
+  if (raw.tickSz !== undefined) info.tickSize = decimalField(value, 'tickSz', path);
+  if (raw.lotSz !== undefined) info.stepSize = decimalField(value, 'lotSz', path);
+  if (raw.state !== undefined) info.status = stringField(value, 'state', path);
+  return info;
+}
+
+/** Parse a `public/instruments` body, keeping the asked `symbols` in their order (unknown ones left out). */
+export function parseInstruments(body: string, symbols: readonly string[]): InstrumentInfo[] {
+  const data = readData(body, 'instruments');
+  const wanted = new Set(symbols);
+  const found = new Map<string, InstrumentInfo>();
+  data.forEach((item, i) => {
+    if (isObject(item) && typeof item['instId'] === 'string' && !wanted.has(item['instId'])) return;
+    const info = parseInstrument(item, `instruments[${i}]`);
+    found.set(info.symbol, info);
+  });
+  return symbols.flatMap((s) => {
+    const info = found.get(s);
+    return info === undefined ? [] : [info];
+  });
+}
+
+/** Parse a `market/ticker` body into the last price. */
+export function parseTicker(body: string, instId: string): string {
+  const data = readData(body, 'ticker');
+  const first = data[0];
+  if (!isObject(first)) throw bad('ticker[0]', 'not an object', first);
+  if (first['instId'] !== instId) throw bad('ticker[0].instId', `not the instrument asked for (${instId})`, first['instId']);
+  return decimalField(first, 'last', 'ticker[0]');
+}
+
+/**
+ * `GET /api/v5/public/instruments?instType=SPOT&instId=` for one instrument; without `instId` (every
+ * SPOT instrument, filtered here) for several, so any number costs one request.
+ */
+export function instrumentsRequest(symbols: readonly string[]): RestRequest<InstrumentInfo[]> {
+  symbols.forEach(checkInstId);
+  const path = symbols.length === 1 ? `/api/v5/public/instruments?instType=SPOT&instId=${symbols[0] as string}` : '/api/v5/public/instruments?instType=SPOT';
+  return { path, weight: 1, parse: (body) => parseInstruments(body, symbols) };
+}
+
+/**
+ * Trades `fromId .. fromId+limit-1`, ascending, from `market/history-trades` (pages by trade id,
+ * `type=1`). Its `after` cursor returns OLDER ids than the cursor, newest first, so this asks for
+ * `after=fromId+limit&limit=limit`: ids `fromId+limit-1` down to `fromId`. Ids outside that range are
+ * dropped (fewer newer trades exist than asked for). An empty answer: no trade from `fromId` on yet.
+ */
+export function tradesFromRequest(instrument: InstrumentInfo, fromId: string, limit: number): RestRequest<Trade[]> {
+  if (tradeIdOf(fromId) === undefined) throw new RangeError(`fromId must be a non-negative integer id (got ${JSON.stringify(fromId)})`);
+  const from = BigInt(fromId);
+  const n = BigInt(checkLimit(limit, MAX_HISTORY_TRADES));
+  const after = from + n;
+  const range = { from, to: after - 1n };
+  return {
+    path: `/api/v5/market/history-trades?instId=${checkInstId(instrument.symbol)}&type=1&after=${after}&limit=${n}`,
+    weight: 1,
+    parse: (body, receiveTimeUs) => parseRestTrades(body, instrument, receiveTimeUs, 'history-trades', range),
+  };
+}
+
+/** `GET /api/v5/market/trades?instId=&limit=` (at most 500): the most recent trades, ascending. */
+export function recentTradesRequest(instrument: InstrumentInfo, limit: number): RestRequest<Trade[]> {
+  return {
+    path: `/api/v5/market/trades?instId=${checkInstId(instrument.symbol)}&limit=${checkLimit(limit, MAX_RECENT_TRADES)}`,
+    weight: 1,
+    parse: (body, receiveTimeUs) => parseRestTrades(body, instrument, receiveTimeUs, 'trades'),
+  };
+}
+
+/** `GET /api/v5/market/ticker?instId=` → last price. */
+export function lastPriceRequest(instrument: InstrumentInfo): RestRequest<string> {
+  const instId = checkInstId(instrument.symbol);
+  return { path: `/api/v5/market/ticker?instId=${instId}`, weight: 1, parse: (body) => parseTicker(body, instId) };
+}
+
+/** OKX v5 public REST endpoints. */
+export const okxRest: RestApi = {
+  limits: okxRestLimits,
+  instruments: instrumentsRequest,
+  tradesFrom: tradesFromRequest,
+  recentTrades: recentTradesRequest,
+  lastPrice: lastPriceRequest,
+};
