@@ -86,6 +86,8 @@ class Deferred {
       this.resolve = resolve;
       this.reject = reject;
     });
+    // a caller that dropped the promise must not turn a rejection at close into an unhandled one
+    this.promise.catch(() => undefined);
   }
 }
 
