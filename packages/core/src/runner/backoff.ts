@@ -57,12 +57,13 @@ export class Backoff {
   }
 
   /**
-   * The connection is gone at `nowMs`: returns the delay (ms, integer) before the next attempt and
-   * counts the attempt. If the connection had been healthy since at least `healthyAfterMs` before
-   * `nowMs`, the count starts over first.
+   * The connection is gone: returns the delay (ms, integer) before the next attempt and counts the
+   * attempt. `lostAtMs` is when the connection was last known healthy (its last inbound traffic, or
+   * simply now); if it had been healthy since at least `healthyAfterMs` before that, the count starts
+   * over first.
    */
-  next(nowMs: number): number {
-    if (this.healthySince !== undefined && nowMs - this.healthySince >= this.healthyAfterMs) this.attempts = 0;
+  next(lostAtMs: number): number {
+    if (this.healthySince !== undefined && lostAtMs - this.healthySince >= this.healthyAfterMs) this.attempts = 0;
     this.healthySince = undefined;
     const ceiling = this.ceilingMs();
     this.attempts += 1;

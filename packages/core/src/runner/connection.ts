@@ -147,6 +147,11 @@ export class Connection {
     return this.phaseValue;
   }
 
+  /** Monotonic ms of the last inbound traffic (frame, ping or pong); the open time before any. */
+  get lastActivityMs(): number {
+    return this.lastInboundMs;
+  }
+
   /** Ready: open, and subscribed (acknowledged or delivering trades) where the venue takes subscribe messages. */
   get isReady(): boolean {
     return this.phaseValue === 'ready';
@@ -189,7 +194,7 @@ export class Connection {
    * a socket still connecting is aborted. Reports `ended` with `cause` if not ended already.
    */
   close(cause: CloseCause): void {
-    this.shutdownSocket(false);
+    this.shutdownSocket(false, cause);
     this.end({ reason: cause });
   }
 
@@ -342,14 +347,14 @@ export class Connection {
   }
 
   /** Close the socket: forcibly for a dead connection, politely otherwise (forcibly after a timeout). */
-  private shutdownSocket(force: boolean): void {
+  private shutdownSocket(force: boolean, reason?: string): void {
     const ws = this.ws;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
     if (force || ws.readyState === WebSocket.CONNECTING) {
       ws.terminate();
       return;
     }
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, reason);
     if (this.closeTimer !== undefined) return;
     const timer = setTimeout(() => ws.terminate(), this.settings.closeTimeoutMs);
     // Cleared by `onClose` (not tracked with `after`, which stops once the connection has ended).

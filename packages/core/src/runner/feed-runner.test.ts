@@ -508,6 +508,19 @@ describe('FeedRunner: reconnecting', () => {
     expect(closedEvents(rec)[before]!.retryInMs).toBe(10);
   });
 
+  it('does not count a connection that stalled right away as healthy (the backoff keeps growing)', async () => {
+    const server = await venue({ pingEveryMs: undefined });
+    const { runner: feed, rec } = runner(server, { heartbeat: SERVER_PING }, { staleAfterMs: 60, healthyAfterMs: 40, backoffBaseMs: 20, backoffCapMs: 80 });
+    feed.start();
+    await waitFor(() => closedEvents(rec).length >= 3);
+    // Each connection was live for longer than healthyAfterMs, but silent all along.
+    expect(closedEvents(rec).slice(0, 3).map((e) => [e.reason, e.retryInMs])).toEqual([
+      ['stale', 10],
+      ['stale', 20],
+      ['stale', 40],
+    ]);
+  });
+
   it('reports connect failures when nothing listens and keeps retrying', async () => {
     const server = await venue();
     const url = server.url;
@@ -624,6 +637,33 @@ describe('FeedRunner: make-before-break rotation', () => {
     await waitFor(() => server.conn(0).closed);
     await waitFor(() => rec.trades.length === 2);
     expect(rec.trades.map((t) => t.connectionId)).toEqual([1, 2]);
+  });
+
+  it('keeps the old connection when the standby fails, and retries the rotation with backoff', async () => {
+    const server = await venue({ pingEveryMs: 10 });
+    const { runner: feed, rec } = runner(server, { heartbeat: SERVER_PING }, { overlapMs: 10_000 });
+    feed.start();
+    await waitFor(() => feed.state === 'live');
+    server.behaviour.terminateOnConnect = true;
+    server.send(0, { k: 'bye' });
+    await waitFor(() => feed.counters().rotationFailures >= 2);
+    const failed = closedEvents(rec).filter((e) => e.role === 'standby');
+    expect(failed[0]).toMatchObject({ connectionId: 2, retryInMs: 5 });
+    expect(failed[1]).toMatchObject({ connectionId: 3, retryInMs: 10 });
+    // The old connection still carries the feed.
+    server.send(0, trade(1));
+    await waitFor(() => rec.trades.length === 1);
+    expect(rec.trades[0]!.connectionId).toBe(1);
+    expect(feed.state).toBe('live');
+    server.behaviour.terminateOnConnect = false;
+    const before = server.conns.length;
+    await waitFor(() => server.conns.length > before);
+    const fresh = server.conns.length - 1;
+    server.send(fresh, trade(2));
+    await waitFor(() => server.conn(0).closed);
+    expect(feed.connectionId).toBe(fresh + 1);
+    expect(feed.counters().rotations['shutdown-notice']).toBe(1);
+    expect(rec.states.map((s) => s.state)).toEqual(['connecting', 'live']);
   });
 
   it('promotes the standby when the old connection dies during a rotation', async () => {

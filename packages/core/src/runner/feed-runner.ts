@@ -480,10 +480,12 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
   /** React to the loss of a connection in `role`. */
   private afterLoss(role: 'primary' | 'standby', id: number, reason: LossReason, end: ConnectionEnd | undefined, conn?: Connection): void {
     let retryInMs: number | undefined;
+    // A connection counts as healthy until its last inbound traffic, not until a stall was noticed.
+    const lostAtMs = conn && conn.lastActivityMs > 0 ? conn.lastActivityMs : monotonicMs();
     if (role === 'standby') {
       this.count.rotationFailures += 1;
       if (this.primary && !this.pending) {
-        retryInMs = this.backoff.next(monotonicMs());
+        retryInMs = this.backoff.next(lostAtMs);
         this.scheduleOpen('standby', retryInMs);
       }
     } else {
@@ -497,7 +499,7 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
       } else if (this.pending) {
         this.pending.role = 'primary';
       } else {
-        retryInMs = this.backoff.next(monotonicMs());
+        retryInMs = this.backoff.next(lostAtMs);
         this.scheduleOpen('primary', retryInMs);
       }
     }
