@@ -68,6 +68,19 @@ export const ReconcileConfig = z.strictObject({
   maxHeld: z.number().int().positive().default(100_000),
 });
 
+export const ConnectionConfig = z.strictObject({
+  /** Rotate each connection (make-before-break) after this long; default: before the venue's lifetime. */
+  lifetimeMs: durationMs.optional(),
+  /** Reconnect when nothing at all (frames, pings, heartbeats) arrived this long; default from the venue's heartbeat rule. */
+  staleAfterMs: durationMs.optional(),
+  /** First reconnect delay ceiling (full jitter). */
+  backoffBaseMs: durationMs.optional(),
+  /** Largest reconnect delay ceiling. */
+  backoffCapMs: durationMs.optional(),
+  /** A connection must stay live this long before the backoff starts over. */
+  healthyAfterMs: durationMs.optional(),
+});
+
 export const FeedConfig = z.strictObject({
   /** Venue id: `binance`. */
   venue: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'a lowercase venue id such as "binance"' }),
@@ -82,6 +95,8 @@ export const FeedConfig = z.strictObject({
   /** Feed name in logs and metrics; `<venue>` (or `<venue>-<n>` when a venue has several feeds) by default. */
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   reconcile: ReconcileConfig.default(ReconcileConfig.parse({})),
+  /** Connection tuning; the venue's rules by default. */
+  connection: ConnectionConfig.default({}),
 });
 
 export const GatewayConfig = z.strictObject({

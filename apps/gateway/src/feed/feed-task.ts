@@ -1,0 +1,298 @@
+import {
+  ConfigError,
+  FeedRunner,
+  RestError,
+  Sequencer,
+  instrumentMap,
+  type FeedRunnerOptions,
+  type FeedStateChange,
+  type InstrumentInfo,
+  type Logger,
+  type Rejection,
+  type RestClient,
+  type VenueAdapter,
+} from '@tickgate/core';
+import type { Status, Trade } from '@tickgate/schema';
+import type { FeedConfig } from '../config/index.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { Outbox, type PublishFn } from './outbox.js';
+import { Reconciler } from './reconciler.js';
+
+/** What a feed task publishes to. */
+export interface FeedSink {
+  publishTrade: PublishFn;
+  publishStatus(status: Status): Promise<void>;
+}
+
+export interface FeedTaskOptions {
+  readonly name: string;
+  readonly feed: FeedConfig;
+  readonly adapter: VenueAdapter;
+  /** The venue's REST client, shared by every feed of the venue (one weight budget). */
+  readonly rest: RestClient;
+  readonly sink: FeedSink;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  /** Feed runner options (timings), mostly for tests. */
+  readonly runnerOptions?: FeedRunnerOptions;
+}
+
+/** Health of one feed, for `/readyz` and logs. */
+export interface FeedHealth {
+  readonly name: string;
+  readonly venue: string;
+  /** Live on the stream, or covered by REST fallback polling. */
+  readonly ready: boolean;
+  readonly state: string;
+  readonly fallback: boolean;
+  readonly connections: ReadonlyArray<{ readonly instruments: readonly string[]; readonly state: string }>;
+  readonly error?: string;
+}
+
+const TICK_MS = 1_000;
+
+/**
+ * One feed of the config: its instruments, sharded over connections by the venue's stream limit, each
+ * connection a `FeedRunner`; a `Sequencer` per instrument; a `Reconciler` for gaps, fallback polling
+ * and price checks. A failure here never touches another feed.
+ */
+export class FeedTask {
+  readonly name: string;
+  readonly venue: string;
+  private readonly runners: Array<{ runner: FeedRunner; instruments: string[] }> = [];
+  private readonly sequencers = new Map<string, Sequencer>();
+  private readonly infos = new Map<string, InstrumentInfo>();
+  private readonly lastPrices = new Map<string, string>();
+  private readonly lastTradeMs = new Map<string, number>();
+  private reconciler: Reconciler | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private readonly outbox: Outbox;
+  private failure: string | undefined;
+  private stopped = false;
+  private framesSeen = 0;
+
+  constructor(private readonly opts: FeedTaskOptions) {
+    this.name = opts.name;
+    this.venue = opts.adapter.venue;
+    this.outbox = new Outbox(opts.sink.publishTrade, (error) => this.opts.logger.error({ err: describeError(error) }, 'publishing a trade failed'));
+  }
+
+  /** Trades released but waiting for the publisher (backpressure). */
+  get backlog(): number {
+    return this.outbox.size;
+  }
+
+  /** Learn the instruments, then connect. Throws `ConfigError` when an instrument is not listed by the venue. */
+  async start(): Promise<void> {
+    const { adapter, feed, logger, metrics } = this.opts;
+    const infos = await this.resolveInstruments();
+    for (const info of infos) this.infos.set(info.instrument, info);
+
+    this.reconciler = new Reconciler(
+      {
+        adapter,
+        rest: this.opts.rest,
+        logger,
+        config: feed.reconcile,
+        sequencer: (i) => this.sequencers.get(i),
+        info: (i) => this.infos.get(i),
+        lastPrice: (i) => this.lastPrices.get(i),
+        publishStatus: (s) => this.publishStatus(s),
+        onDivergence: (i, ratio) => metrics.priceDivergence.labels(this.venue, i).set(ratio),
+        nowUs,
+      },
+      infos.map((i) => i.instrument),
+    );
+
+    for (const info of infos) this.sequencers.set(info.instrument, this.makeSequencer(info.instrument));
+
+    const perConnection = Math.max(1, adapter.stream.maxStreamsPerConnection);
+    for (let i = 0; i < infos.length; i += perConnection) {
+      const shard = infos.slice(i, i + perConnection);
+      const names = shard.map((s) => s.instrument);
+      const runner = new FeedRunner({
+        adapter,
+        instruments: shard,
+        wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
+        logger: logger.child({ shard: this.runners.length }),
+        options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
+      });
+      this.wire(runner, names);
+      this.runners.push({ runner, instruments: names });
+    }
+    metrics.setFeedState(this.venue, this.name, 'connecting');
+    this.reconciler.start();
+    for (const { runner } of this.runners) runner.start();
+    this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    this.tickTimer.unref();
+    logger.info({ instruments: infos.map((i) => `${i.instrument}=${i.symbol}`), connections: this.runners.length }, 'feed started');
+  }
+
+  private makeSequencer(instrument: string): Sequencer {
+    const { adapter, feed, metrics } = this.opts;
+    const published = { ws: metrics.tradesPublished.labels(this.venue, instrument, 'ws'), rest: metrics.tradesPublished.labels(this.venue, instrument, 'rest') };
+    const latency = metrics.latency.labels(this.venue);
+    return new Sequencer({
+      venue: this.venue,
+      instrument,
+      sequencing: adapter.stream.sequencing,
+      maxHoldMs: feed.reconcile.holdTimeoutMs,
+      maxHeld: feed.reconcile.maxHeld,
+      release: (trade: Trade) => {
+        this.lastPrices.set(instrument, trade.price);
+        this.lastTradeMs.set(instrument, Date.now());
+        if (trade.source === 'ws') {
+          published.ws.inc();
+          latency.observe((nowUs() - trade.tradeTime) / 1e6);
+        } else {
+          published.rest.inc();
+        }
+        this.outbox.push(trade);
+      },
+      requestGap: (request) => {
+        metrics.gaps.labels(this.venue, instrument, request.reason).inc();
+        this.reconciler?.requestGap(request);
+      },
+      status: (event) => {
+        if (event.state === 'recovered' && event.count) metrics.recovered.labels(this.venue, instrument).inc(event.count);
+        if (event.state === 'unrecoverable' && event.count) metrics.unrecoverable.labels(this.venue, instrument).inc(event.count);
+        this.publishStatus(event);
+      },
+    });
+  }
+
+  private wire(runner: FeedRunner, instruments: string[]): void {
+    const { logger, metrics } = this.opts;
+    const sequencers = this.sequencers;
+    runner.on('trade', (trade, span) => {
+      const seq = sequencers.get(trade.instrument);
+      if (seq) seq.trade(trade, span);
+    });
+    runner.on('rejection', (rejection: Rejection) => {
+      metrics.rejections.labels(this.venue, rejection.reason).inc();
+      logger.warn({ reason: rejection.reason, instrument: rejection.instrument, tradeId: rejection.tradeId, raw: rejection.raw }, `frame rejected: ${rejection.message}`);
+      if (rejection.instrument) sequencers.get(rejection.instrument)?.rejected(rejection);
+    });
+    runner.on('control', (event) => {
+      if (event.type === 'heartbeat' && event.instrument && event.lastTradeId) sequencers.get(event.instrument)?.heartbeat(event.lastTradeId);
+      else if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
+    });
+    runner.on('state', (change: FeedStateChange) => this.onState(change, instruments));
+  }
+
+  private onState(change: FeedStateChange, instruments: string[]): void {
+    const { logger, metrics } = this.opts;
+    metrics.setFeedState(this.venue, this.name, this.reconciler?.fallbackActive && change.state !== 'live' ? 'fallback' : change.state);
+    if (change.state === 'live') {
+      logger.info({ connection: change.connectionId }, 'feed live');
+      for (const i of instruments) this.sequencers.get(i)?.connected();
+      this.reconciler?.streamUp(instruments);
+      this.publishStatus({ v: 1, type: 'status', venue: this.venue, state: 'connected', time: change.timeUs, reason: change.reason });
+    } else if (change.state === 'reconnecting') {
+      metrics.reconnects.labels(this.venue, this.name, change.reason).inc();
+      logger.warn({ reason: change.reason, err: change.error?.message }, 'feed lost; reconnecting');
+      for (const i of instruments) this.sequencers.get(i)?.disconnected();
+      this.reconciler?.streamDown(instruments);
+      if (change.previous === 'live') {
+        this.publishStatus({ v: 1, type: 'status', venue: this.venue, state: 'disconnected', time: change.timeUs, reason: change.reason });
+      }
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const [instrument, seq] of this.sequencers) {
+      seq.tick(now);
+      const last = this.lastTradeMs.get(instrument);
+      if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set((now - last) / 1000);
+    }
+    let frames = 0;
+    for (const { runner } of this.runners) frames += runner.counters().frames;
+    if (frames > this.framesSeen) this.opts.metrics.framesReceived.labels(this.venue, this.name).inc(frames - this.framesSeen);
+    this.framesSeen = frames;
+    if (this.reconciler?.fallbackActive) this.opts.metrics.setFeedState(this.venue, this.name, 'fallback');
+  }
+
+  private publishStatus(status: Status): void {
+    this.opts.metrics.statusEvents.labels(status.venue, status.state).inc();
+    this.opts.sink.publishStatus(status).catch((error: unknown) => this.opts.logger.error({ err: describeError(error), state: status.state }, 'publishing a status event failed'));
+  }
+
+  private async resolveInstruments(): Promise<InstrumentInfo[]> {
+    const { adapter, feed, logger, rest } = this.opts;
+    const wanted = feed.instruments;
+    const derived = wanted.map((instrument) => deriveInfo(adapter, instrument));
+    try {
+      const listed = instrumentMap(await rest.send(adapter.rest.instruments(derived.map((d) => d.symbol))));
+      const missing = wanted.filter((i) => !listed.byInstrument(i));
+      if (missing.length) throw new ConfigError(`not listed on ${adapter.venue}: ${missing.join(', ')}`, { path: `feeds[${this.name}].instruments` });
+      return wanted.map((i) => listed.byInstrument(i)!);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      if (error instanceof RestError && error.statusCode === 400) {
+        throw new ConfigError(`${adapter.venue} does not list ${wanted.join(', ')}: ${error.body.slice(0, 200)}`, { path: `feeds[${this.name}].instruments` });
+      }
+      logger.warn({ err: describeError(error) }, 'instrument metadata unavailable; using symbols derived from the instrument names');
+      return derived;
+    }
+  }
+
+  /** Health for `/readyz`. */
+  health(): FeedHealth {
+    const connections = this.runners.map(({ runner, instruments }) => ({ instruments, state: runner.state }));
+    const fallback = this.reconciler?.fallbackActive ?? false;
+    const live = connections.length > 0 && connections.every((c) => c.state === 'live');
+    const state = this.failure ? 'failed' : live ? 'live' : fallback ? 'fallback' : (connections[0]?.state ?? 'starting');
+    return {
+      name: this.name,
+      venue: this.venue,
+      ready: !this.failure && (live || fallback),
+      state,
+      fallback,
+      connections,
+      ...(this.failure ? { error: this.failure } : {}),
+    };
+  }
+
+  /** Mark the task failed (it could not start). */
+  fail(reason: string): void {
+    this.failure = reason;
+    this.opts.metrics.setFeedState(this.venue, this.name, 'failed');
+  }
+
+  /** Stop the connections, the reconciler and the timers; release what the sequencers still hold. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.tickTimer);
+    await Promise.all(this.runners.map(({ runner }) => runner.stop()));
+    await this.reconciler?.stop();
+    this.opts.metrics.setFeedState(this.venue, this.name, 'stopped');
+  }
+}
+
+function runnerOptionsOf(feed: FeedConfig): FeedRunnerOptions {
+  const c = feed.connection;
+  return {
+    ...(c.lifetimeMs !== undefined ? { connectionLifetimeMs: c.lifetimeMs } : {}),
+    ...(c.staleAfterMs !== undefined ? { staleAfterMs: c.staleAfterMs } : {}),
+    ...(c.backoffBaseMs !== undefined ? { backoffBaseMs: c.backoffBaseMs } : {}),
+    ...(c.backoffCapMs !== undefined ? { backoffCapMs: c.backoffCapMs } : {}),
+    ...(c.healthyAfterMs !== undefined ? { healthyAfterMs: c.healthyAfterMs } : {}),
+  };
+}
+
+/** `BTC-USDT` → the venue symbol by the adapter's rule (default: the letters without the dash). */
+function deriveInfo(adapter: VenueAdapter, instrument: string): InstrumentInfo {
+  const [base = '', quote = ''] = instrument.split('-');
+  const symbol = adapter.symbolFor ? adapter.symbolFor(instrument) : `${base}${quote}`;
+  return { instrument, symbol, base, quote };
+}
+
+export function nowUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,297 @@
+import type { GapRequest, InstrumentInfo, Logger, RestClient, Sequencer, VenueAdapter } from '@tickgate/core';
+import { RestError } from '@tickgate/core';
+import { TickDecimal, type Status } from '@tickgate/schema';
+import type { ReconcileConfig } from '../config/index.js';
+
+/** What the reconciler needs from the feed task that owns it. */
+export interface ReconcilerContext {
+  readonly adapter: VenueAdapter;
+  readonly rest: RestClient;
+  readonly logger: Logger;
+  readonly config: ReconcileConfig;
+  sequencer(instrument: string): Sequencer | undefined;
+  info(instrument: string): InstrumentInfo | undefined;
+  /** Last published price of the instrument, canonical decimal. */
+  lastPrice(instrument: string): string | undefined;
+  publishStatus(status: Status): void;
+  /** Divergence measured (for the metric). */
+  onDivergence?(instrument: string, ratio: number): void;
+  /** Wall clock, µs. */
+  nowUs(): number;
+}
+
+interface Job {
+  from: bigint;
+  to: bigint;
+}
+
+const PAGE_RETRY_MS = 250;
+const EMPTY_PAGE_RETRIES = 8;
+
+/**
+ * The REST side of one feed: fills gaps the sequencers ask for (`tradesFrom` pages, `source: "rest"`),
+ * polls REST while the stream is down (fallback) so that a long outage loses nothing, and compares the
+ * last published price with the venue's ticker. Every request goes through the venue's shared
+ * `RestClient`, which enforces its weight budget, `Retry-After` and bans.
+ */
+export class Reconciler {
+  private readonly jobs = new Map<string, Job[]>();
+  private readonly running = new Set<string>();
+  private stopped = false;
+  private fallbackTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private priceTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private inFallback = false;
+  private readonly fallbackInstruments = new Set<string>();
+  private pollInFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: ReconcilerContext,
+    /** Instruments whose prices are checked. */
+    private readonly instruments: readonly string[],
+  ) {}
+
+  /** Whether REST polling currently stands in for the stream. */
+  get fallbackActive(): boolean {
+    return this.inFallback;
+  }
+
+  start(): void {
+    const every = this.ctx.config.priceCheckIntervalMs;
+    if (every > 0) {
+      this.priceTimer = setInterval(() => void this.checkPrices(), every);
+      this.priceTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.fallbackTimer);
+    clearInterval(this.pollTimer);
+    clearInterval(this.priceTimer);
+    await this.pollInFlight;
+  }
+
+  // ---- gaps ------------------------------------------------------------------------------------
+
+  /** A sequencer asks for a missing id range. Jobs run one at a time per instrument, in order. */
+  requestGap(request: GapRequest): void {
+    if (this.stopped) return;
+    if (!this.ctx.config.backfill) {
+      this.ctx.sequencer(request.instrument)?.abandon(request.fromId, request.toId, 'backfill-disabled');
+      return;
+    }
+    const list = this.jobs.get(request.instrument) ?? [];
+    list.push({ from: BigInt(request.fromId), to: BigInt(request.toId) });
+    this.jobs.set(request.instrument, list);
+    if (!this.running.has(request.instrument)) void this.runJobs(request.instrument);
+  }
+
+  private async runJobs(instrument: string): Promise<void> {
+    this.running.add(instrument);
+    try {
+      const list = this.jobs.get(instrument)!;
+      while (list.length && !this.stopped) {
+        const job = list.shift()!;
+        await this.fill(instrument, job);
+      }
+    } finally {
+      this.running.delete(instrument);
+    }
+  }
+
+  /** Still-missing part of [from, to] according to the sequencer (live trades may have filled it). */
+  private stillMissing(seq: Sequencer, from: bigint, to: bigint): bigint | undefined {
+    for (const gap of seq.openGaps()) {
+      const gFrom = BigInt(gap.fromId);
+      const gTo = BigInt(gap.toId);
+      if (gTo < from || gFrom > to) continue;
+      return gFrom > from ? gFrom : from;
+    }
+    return undefined;
+  }
+
+  private async fill(instrument: string, job: Job): Promise<void> {
+    const { adapter, rest, logger } = this.ctx;
+    const seq = this.ctx.sequencer(instrument);
+    const info = this.ctx.info(instrument);
+    if (!seq || !info) return;
+    const tradesFrom = adapter.rest.tradesFrom?.bind(adapter.rest);
+    if (!tradesFrom) {
+      // The venue cannot page by id: take what its recent window still holds, give up on the rest.
+      try {
+        seq.restTrades(await rest.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
+      } catch (error) {
+        logger.warn({ instrument, err: describe(error) }, 'recent trades unavailable for a gap');
+      }
+      const left = this.stillMissing(seq, job.from, job.to);
+      if (left !== undefined) seq.abandon(left.toString(), job.to.toString(), 'venue-has-no-backfill');
+      return;
+    }
+    const pageSize = BigInt(adapter.rest.limits.maxTradesPerPage);
+    let empty = 0;
+    for (;;) {
+      if (this.stopped) return;
+      const next = this.stillMissing(seq, job.from, job.to);
+      if (next === undefined) return;
+      const want = job.to - next + 1n;
+      const limit = Number(want < pageSize ? want : pageSize);
+      try {
+        const page = await rest.send(tradesFrom(info, next.toString(), limit));
+        const usable = page.filter((t) => {
+          const id = BigInt(t.id);
+          return id >= next && id <= job.to;
+        });
+        let first = job.to + 1n;
+        for (const t of usable) {
+          const id = BigInt(t.id);
+          if (id < first) first = id;
+        }
+        if (usable.length > 0 && first > next) {
+          // The venue's history no longer reaches back to `next`: those ids cannot be recovered.
+          seq.abandon(next.toString(), (first - 1n).toString(), 'not-on-rest');
+        }
+        if (usable.length === 0) {
+          // The venue does not have these ids (yet): a few short retries, then the sequencer's hold
+          // bound or this abandon declares them unrecoverable.
+          if (++empty > EMPTY_PAGE_RETRIES) {
+            seq.abandon(next.toString(), job.to.toString(), 'not-on-rest');
+            return;
+          }
+          await delay(PAGE_RETRY_MS);
+          continue;
+        }
+        empty = 0;
+        seq.restTrades(usable);
+      } catch (error) {
+        if (this.stopped) return;
+        if (error instanceof RestError && !error.retryable) {
+          logger.error({ instrument, err: describe(error) }, 'backfill failed; ids declared unrecoverable');
+          seq.abandon(next.toString(), job.to.toString(), 'rest-error');
+          return;
+        }
+        const waitMs = error instanceof RestError && error.retryAfterSec !== undefined ? error.retryAfterSec * 1000 : 500;
+        logger.warn({ instrument, err: describe(error), retryInMs: waitMs }, 'backfill request failed; retrying');
+        await delay(waitMs);
+        // The sequencer declares the range unrecoverable if this outlasts its hold bound.
+      }
+    }
+  }
+
+  // ---- fallback ----------------------------------------------------------------------------------
+
+  /** The stream carrying `instruments` went down. After `fallbackAfterMs`, poll REST until it is back. */
+  streamDown(instruments: readonly string[]): void {
+    if (this.stopped) return;
+    for (const i of instruments) this.fallbackInstruments.add(i);
+    if (this.fallbackTimer || this.inFallback) return;
+    this.fallbackTimer = setTimeout(() => this.enterFallback(), this.ctx.config.fallbackAfterMs);
+    this.fallbackTimer.unref();
+  }
+
+  /** The stream carrying `instruments` is live again. */
+  streamUp(instruments: readonly string[]): void {
+    for (const i of instruments) this.fallbackInstruments.delete(i);
+    if (this.fallbackInstruments.size > 0) return;
+    clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
+    if (this.inFallback) {
+      this.inFallback = false;
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+      this.ctx.logger.info('stream is back; fallback polling stopped');
+    }
+  }
+
+  private enterFallback(): void {
+    this.fallbackTimer = undefined;
+    if (this.stopped || this.fallbackInstruments.size === 0) return;
+    this.inFallback = true;
+    this.ctx.logger.warn({ instruments: [...this.fallbackInstruments] }, 'stream down; polling REST (fallback)');
+    for (const instrument of this.fallbackInstruments) {
+      this.ctx.publishStatus(this.status(instrument, 'fallback', { reason: 'stream-down', message: 'stream down; trades come from REST polling' }));
+    }
+    const poll = () => {
+      if (this.polling || !this.inFallback) return;
+      this.polling = true;
+      this.pollInFlight = this.pollOnce().finally(() => {
+        this.polling = false;
+      });
+    };
+    this.pollTimer = setInterval(poll, this.ctx.config.pollIntervalMs);
+    this.pollTimer.unref();
+    poll();
+  }
+
+  private async pollOnce(): Promise<void> {
+    const { adapter, rest, logger } = this.ctx;
+    for (const instrument of [...this.fallbackInstruments]) {
+      const seq = this.ctx.sequencer(instrument);
+      const info = this.ctx.info(instrument);
+      if (!seq || !info || this.stopped || !this.inFallback) continue;
+      try {
+        const last = seq.lastId;
+        if (last === undefined || !adapter.rest.tradesFrom || adapter.stream.sequencing === 'none') {
+          seq.restTrades(await rest.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
+          continue;
+        }
+        // Page forward from the last released id until the venue has nothing newer.
+        let from = BigInt(last) + 1n;
+        for (let pages = 0; pages < 20 && this.inFallback && !this.stopped; pages++) {
+          const page = await rest.send(adapter.rest.tradesFrom(info, from.toString(), adapter.rest.limits.maxTradesPerPage));
+          if (page.length === 0) break;
+          seq.restTrades(page);
+          let max = from - 1n;
+          for (const t of page) {
+            const id = BigInt(t.id);
+            if (id > max) max = id;
+          }
+          from = max + 1n;
+          if (page.length < adapter.rest.limits.maxTradesPerPage) break;
+        }
+      } catch (error) {
+        logger.warn({ instrument, err: describe(error) }, 'fallback poll failed');
+      }
+    }
+  }
+
+  // ---- price checks ------------------------------------------------------------------------------
+
+  /** Compare each instrument's last published price with the venue's ticker once. */
+  async checkPrices(instruments?: readonly string[]): Promise<void> {
+    const { adapter, rest, logger, config } = this.ctx;
+    const threshold = new TickDecimal(config.divergenceThreshold);
+    const list = instruments ?? this.instruments;
+    for (const instrument of list) {
+      const info = this.ctx.info(instrument);
+      const last = this.ctx.lastPrice(instrument);
+      if (!info || last === undefined || this.stopped) continue;
+      try {
+        const reference = await rest.send(adapter.rest.lastPrice(info));
+        const ratio = new TickDecimal(last).minus(reference).abs().div(reference);
+        this.ctx.onDivergence?.(instrument, ratio.toNumber());
+        if (ratio.gt(threshold)) {
+          logger.warn({ instrument, lastPrice: last, referencePrice: reference, divergence: ratio.toFixed() }, 'price diverges from the venue ticker');
+          this.ctx.publishStatus(
+            this.status(instrument, 'divergence', { lastPrice: last, referencePrice: reference, divergence: ratio.toSignificantDigits(12).toFixed(), reason: 'ticker-mismatch' }),
+          );
+        }
+      } catch (error) {
+        logger.warn({ instrument, err: describe(error) }, 'price check failed');
+      }
+    }
+  }
+
+  private status(instrument: string, state: Status['state'], extra: Partial<Status>): Status {
+    return { v: 1, type: 'status', venue: this.ctx.adapter.venue, instrument, state, time: this.ctx.nowUs(), ...extra };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,171 @@
+import { ConfigError, RestClient, type FeedRunnerOptions, type Logger } from '@tickgate/core';
+import type { GatewayConfig } from './config/index.js';
+import { FeedTask, describeError, type FeedHealth } from './feed/feed-task.js';
+import { startHttp } from './http.js';
+import { GatewayMetrics } from './metrics.js';
+import { connectNats, ensureStream, Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
+import { VENUES, venueNames } from './venues.js';
+
+export interface GatewayOptions {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  /** Feed runner timings for every feed (tests). */
+  readonly runnerOptions?: FeedRunnerOptions;
+  /** Export the default process metrics (default true). */
+  readonly processMetrics?: boolean;
+}
+
+const METRICS_TICK_MS = 1_000;
+
+/**
+ * The gateway: NATS (or an embedded server), the JetStream stream, the publisher, one task per feed,
+ * the venues' REST clients and the HTTP endpoints. `start()` then `stop()`.
+ */
+export class Gateway {
+  readonly metrics: GatewayMetrics;
+  private embedded: EmbeddedNats | undefined;
+  private nats: GatewayNats | undefined;
+  private publisher: Publisher | undefined;
+  private readonly tasks: FeedTask[] = [];
+  private readonly restClients = new Map<string, RestClient>();
+  private http: Awaited<ReturnType<typeof startHttp>> | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.metrics = new GatewayMetrics({ processMetrics: opts.processMetrics ?? true });
+    for (const [i, feed] of opts.config.feeds.entries()) {
+      if (!VENUES[feed.venue]) throw new ConfigError(`unknown venue "${feed.venue}" (known: ${venueNames().join(', ')})`, { path: `feeds.${i}.venue` });
+    }
+  }
+
+  /** The NATS URL in use (the embedded server's when none was configured). */
+  get natsUrl(): string | undefined {
+    return this.embedded?.url ?? this.opts.config.nats.servers[0];
+  }
+
+  /** Port of the HTTP endpoints, once started (0 disables them). */
+  get httpPort(): number | undefined {
+    return this.http?.port;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.opts;
+    let servers = config.nats.servers;
+    if (servers.length === 0) {
+      this.embedded = await startEmbeddedNats({ logger });
+      servers = [this.embedded.url];
+      logger.info({ url: this.embedded.url, storeDir: this.embedded.storeDir }, 'no nats.servers configured: started an embedded nats-server');
+    }
+    this.nats = await connectNats({ servers, name: config.nats.name, logger });
+    if (config.nats.mode === 'jetstream') {
+      const result = await ensureStream(this.nats.nc, {
+        name: config.nats.stream,
+        duplicateWindowMs: config.nats.duplicateWindowMs,
+        maxAgeMs: config.nats.maxAgeMs,
+        replicas: config.nats.replicas,
+        logger,
+      });
+      logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
+    }
+    this.publisher = new Publisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, logger });
+    const publisher = this.publisher;
+
+    if (config.http.port !== 0) {
+      this.http = await startHttp(
+        {
+          readiness: () => this.readiness(),
+          metrics: () => this.metrics.text(),
+          metricsContentType: this.metrics.registry.contentType,
+        },
+        { port: config.http.port, host: config.http.host },
+      );
+      logger.info({ port: this.http.port }, 'HTTP endpoints: /healthz /readyz /metrics');
+    }
+
+    const perVenue = new Map<string, number>();
+    for (const feed of config.feeds) perVenue.set(feed.venue, (perVenue.get(feed.venue) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    for (const feed of config.feeds) {
+      const adapter = VENUES[feed.venue]!;
+      const n = (seen.get(feed.venue) ?? 0) + 1;
+      seen.set(feed.venue, n);
+      const name = feed.name ?? (perVenue.get(feed.venue)! > 1 ? `${feed.venue}-${n}` : feed.venue);
+      const restUrl = feed.restUrl ?? adapter.defaults.restUrl;
+      const restKey = `${feed.venue} ${restUrl}`;
+      let rest = this.restClients.get(restKey);
+      if (!rest) {
+        rest = new RestClient({ baseUrl: restUrl, limits: adapter.rest.limits, logger: logger.child({ venue: feed.venue, component: 'rest' }) });
+        this.restClients.set(restKey, rest);
+      }
+      const task = new FeedTask({
+        name,
+        feed,
+        adapter,
+        rest,
+        sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s) },
+        logger: logger.child({ venue: feed.venue, feed: name }),
+        metrics: this.metrics,
+        ...(this.opts.runnerOptions ? { runnerOptions: this.opts.runnerOptions } : {}),
+      });
+      this.tasks.push(task);
+    }
+    // Feeds start independently: one that cannot start is marked failed and the others go on.
+    await Promise.all(
+      this.tasks.map((task) =>
+        task.start().catch((error: unknown) => {
+          task.fail(describeError(error));
+          logger.error({ feed: task.name, err: describeError(error) }, 'feed could not start');
+        }),
+      ),
+    );
+    this.metricsTimer = setInterval(() => this.sampleMetrics(), METRICS_TICK_MS);
+    this.metricsTimer.unref();
+  }
+
+  private sampleMetrics(): void {
+    const stats = this.publisher?.stats();
+    if (stats) {
+      this.metrics.publishInFlight.set(stats.buffered + this.tasks.reduce((n, t) => n + t.backlog, 0));
+    }
+    this.metrics.natsConnected.set(this.nats?.connected ? 1 : 0);
+  }
+
+  /** Readiness: NATS connected and every feed live or covered by fallback. */
+  readiness(): { ready: boolean; nats: { connected: boolean; server?: string }; feeds: FeedHealth[] } {
+    const feeds = this.tasks.map((t) => t.health());
+    const connected = this.nats?.connected ?? false;
+    return {
+      ready: connected && feeds.length > 0 && feeds.every((f) => f.ready),
+      nats: { connected, ...(this.nats ? { server: this.nats.server } : {}) },
+      feeds,
+    };
+  }
+
+  /**
+   * Graceful stop: close the feeds (no new trades), wait for the publisher to have everything
+   * acknowledged (bounded), drain NATS, stop the embedded server and the HTTP endpoints.
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.stopping ??= this.doStop(options.timeoutMs ?? 8_000);
+    return this.stopping;
+  }
+
+  private async doStop(timeoutMs: number): Promise<void> {
+    const { logger } = this.opts;
+    clearInterval(this.metricsTimer);
+    await Promise.all(this.tasks.map((t) => t.stop().catch((e: unknown) => logger.error({ err: describeError(e) }, 'feed stop failed'))));
+    for (const rest of this.restClients.values()) await rest.close?.();
+    // Trades still in the feeds' outboxes go through the publisher as it drains.
+    const deadline = Date.now() + timeoutMs;
+    while (this.tasks.some((t) => t.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (this.publisher) {
+      const { abandoned } = await this.publisher.close({ timeoutMs: Math.max(500, deadline - Date.now()) });
+      if (abandoned) logger.error({ abandoned }, 'stopped with unacknowledged trades (they are re-fetched from REST on the next start only if within the venue history)');
+    }
+    if (this.nats) await this.nats.nc.drain().catch(() => undefined);
+    await this.http?.close();
+    await this.embedded?.stop();
+    logger.info('gateway stopped');
+  }
+}

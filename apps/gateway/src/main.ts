@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { TickgateError } from '@tickgate/core';
+import { ENV_OVERRIDES, loadConfig } from './config/index.js';
+import { Gateway } from './gateway.js';
+import { createLogger } from './logger.js';
+import { venueNames } from './venues.js';
+
+const HELP = `Usage: tickgate-gateway [--config <file>] [--check-config]
+
+Runs the tickgate gateway: connects to the configured venues' trade feeds and publishes normalized
+trades on NATS (md.trade.<venue>.<instrument>, JetStream stream "MD" by default).
+
+Options:
+  -c, --config <file>   YAML or JSON config file (default: Binance BTC-USDT with an embedded nats-server)
+      --check-config    validate the config, print it with defaults filled in, and exit
+  -h, --help            show this help
+
+Environment overrides:
+${Object.entries(ENV_OVERRIDES)
+  .map(([k, v]) => `  ${k.padEnd(22)} ${v}`)
+  .join('\n')}
+
+Venues: ${venueNames().join(', ')}
+Endpoints: GET /healthz, /readyz, /metrics on http.port (default 9464).`;
+
+const STOP_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: { config: { type: 'string', short: 'c' }, 'check-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    process.stderr.write(`tickgate: ${(error as Error).message}\n${HELP}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(args.values.config);
+  } catch (error) {
+    process.stderr.write(`tickgate: config error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (args.values['check-config']) {
+    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return 0;
+  }
+
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
+  let gateway: Gateway;
+  try {
+    gateway = new Gateway({ config, logger });
+  } catch (error) {
+    process.stderr.write(`tickgate: config error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => {
+      logger.error('graceful stop took too long; exiting');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
+    force.unref();
+    gateway.stop({ timeoutMs: STOP_TIMEOUT_MS - 2_000 }).then(
+      () => {
+        logger.flush?.();
+        process.exitCode = 0;
+        setImmediate(() => process.exit(0));
+      },
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await gateway.start();
+  } catch (error) {
+    const message = error instanceof TickgateError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    logger.fatal?.({ err: message }, 'gateway could not start');
+    process.stderr.write(`tickgate: ${message}\n`);
+    await gateway.stop({ timeoutMs: 2_000 }).catch(() => undefined);
+    return 1;
+  }
+  logger.info({ nats: gateway.natsUrl, feeds: config.feeds.map((f) => `${f.venue}:${f.instruments.join(',')}`) }, 'gateway running');
+  return -1; // keep running until a signal
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`tickgate: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
