@@ -70,6 +70,7 @@ export class FeedTask {
   private failure: string | undefined;
   private stopped = false;
   private framesSeen = 0;
+  private readonly reconnectsSeen: Record<string, number> = {};
 
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
@@ -189,7 +190,6 @@ export class FeedTask {
       this.reconciler?.streamUp(instruments);
       this.publishStatus({ v: 1, type: 'status', venue: this.venue, state: 'connected', time: change.timeUs, reason: change.reason });
     } else if (change.state === 'reconnecting') {
-      metrics.reconnects.labels(this.venue, this.name, change.reason).inc();
       logger.warn({ reason: change.reason, err: change.error?.message }, 'feed lost; reconnecting');
       for (const i of instruments) this.sequencers.get(i)?.disconnected();
       this.reconciler?.streamDown(instruments);
@@ -207,9 +207,19 @@ export class FeedTask {
       if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set((now - last) / 1000);
     }
     let frames = 0;
-    for (const { runner } of this.runners) frames += runner.counters().frames;
+    const reconnects: Record<string, number> = {};
+    for (const { runner } of this.runners) {
+      const c = runner.counters();
+      frames += c.frames;
+      for (const [reason, n] of Object.entries(c.reconnects)) reconnects[reason] = (reconnects[reason] ?? 0) + n;
+    }
     if (frames > this.framesSeen) this.opts.metrics.framesReceived.labels(this.venue, this.name).inc(frames - this.framesSeen);
     this.framesSeen = frames;
+    for (const [reason, n] of Object.entries(reconnects)) {
+      const seen = this.reconnectsSeen[reason] ?? 0;
+      if (n > seen) this.opts.metrics.reconnects.labels(this.venue, this.name, reason).inc(n - seen);
+      this.reconnectsSeen[reason] = n;
+    }
     if (this.reconciler?.fallbackActive) this.opts.metrics.setFeedState(this.venue, this.name, 'fallback');
   }
 
