@@ -1,0 +1,229 @@
+import type { FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+
+/**
+ * Pure parsing of Bybit v5 spot public frames into tickgate events.
+ *
+ * - `publicTrade.<SYMBOL>` pushes: every element of `data` is one trade; `S` is the taker side
+ *   (`Buy`/`Sell`), `T` ms, `i` the trade id — unique but NOT consecutive, so Bybit has no id-based
+ *   gap detection (`sequencing: 'none'`). Block trades (`BT: true`) are published like any trade (the
+ *   wire contract has no field for the flag).
+ * - `op` answers: subscribe `success: true` → `subscribed`, `success: false` → `error`; the ping
+ *   answer (`op: "ping"` with `ret_msg: "pong"` on spot, or `op: "pong"`) → `pong`; unsubscribe → `ignored`.
+ */
+
+/** The venue id used in subjects and on every trade. */
+export const BYBIT_VENUE = 'bybit';
+
+/** Longest start of a raw frame kept in a rejection. */
+export const RAW_PREVIEW_CHARS = 200;
+
+/** Topic prefix of the trade stream. */
+export const TRADE_TOPIC_PREFIX = 'publicTrade.';
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function head(raw: string): string {
+  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'missing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
+  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
+  if (instrument !== undefined) rejection.instrument = instrument;
+  if (tradeId !== undefined) rejection.tradeId = tradeId;
+  sink.reject(rejection);
+}
+
+function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
+  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Longest trade id accepted (a UUID is 36 characters). */
+export const MAX_TRADE_ID_LENGTH = 64;
+
+/** The trade id when it is 1..64 letters, digits, `-` or `_` (UUIDs and numeric ids alike). */
+export function tradeIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = value.length;
+  if (n === 0 || n > MAX_TRADE_ID_LENGTH) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
+    if (!ok) return undefined;
+  }
+  return value;
+}
+
+/** µs for a Bybit time in ms (an integer, or a string of digits as in REST answers), when plausible. */
+export function msToMicros(value: unknown): number | undefined {
+  let ms: number;
+  if (typeof value === 'number') ms = value;
+  else if (typeof value === 'string' && /^[0-9]{1,15}$/.test(value)) ms = Number(value);
+  else return undefined;
+  if (!Number.isSafeInteger(ms)) return undefined;
+  const us = ms * 1000;
+  return us >= MIN_TIME_US && us <= MAX_TIME_US ? us : undefined;
+}
+
+/** The taker side for Bybit's `Buy`/`Sell`. */
+export function sideOf(value: unknown): 'buy' | 'sell' | undefined {
+  return value === 'Buy' ? 'buy' : value === 'Sell' ? 'sell' : undefined;
+}
+
+/** Read one element of a `publicTrade` push: one trade or one rejection. */
+export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
+  const at = `data[${index}]`;
+  if (!isObject(d)) {
+    invalidField(sink, at, 'trade is not an object', d, raw);
+    return;
+  }
+  const s = d['s'];
+  const tradeId = tradeIdOf(d['i']);
+  if (typeof s !== 'string') {
+    invalidField(sink, `${at}.s`, 'symbol is not a string', s, raw, undefined, tradeId);
+    return;
+  }
+  const info = instruments.bySymbol(s);
+  if (info === undefined) {
+    reject(sink, 'unknown-instrument', `${at}.s: symbol ${preview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    return;
+  }
+  const instrument = info.instrument;
+  if (tradeId === undefined) {
+    invalidField(sink, `${at}.i`, 'trade id is not 1..64 letters, digits, "-" or "_"', d['i'], raw, instrument);
+    return;
+  }
+  const p = d['p'];
+  const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
+  if (price === undefined) {
+    invalidField(sink, `${at}.p`, 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
+    return;
+  }
+  const v = d['v'];
+  const quantity = typeof v === 'string' ? canonicalDecimalOrUndefined(v) : undefined;
+  if (quantity === undefined) {
+    invalidField(sink, `${at}.v`, 'quantity is not a plain positive decimal string within the schema digits', v, raw, instrument, tradeId);
+    return;
+  }
+  const tradeTime = msToMicros(d['T']);
+  if (tradeTime === undefined) {
+    invalidField(sink, `${at}.T`, 'trade time is not a plausible integer time in milliseconds', d['T'], raw, instrument, tradeId);
+    return;
+  }
+  const side = sideOf(d['S']);
+  if (side === undefined) {
+    invalidField(sink, `${at}.S`, 'side is not "Buy" or "Sell"', d['S'], raw, instrument, tradeId);
+    return;
+  }
+  const bt = d['BT'];
+  if (bt !== undefined && typeof bt !== 'boolean') {
+    invalidField(sink, `${at}.BT`, 'block-trade flag is not a boolean', bt, raw, instrument, tradeId);
+    return;
+  }
+  const trade: Trade = {
+    v: 1,
+    type: 'trade',
+    venue: BYBIT_VENUE,
+    instrument,
+    symbol: info.symbol,
+    id: tradeId,
+    price,
+    quantity,
+    side,
+    tradeTime,
+    receiveTime: receiveTimeUs,
+    source: 'ws',
+  };
+  sink.trade(trade);
+}
+
+function parseOp(msg: JsonObject, op: string, raw: string, sink: ParseSink): void {
+  const reqId = msg['req_id'];
+  const requestId = typeof reqId === 'string' ? reqId : undefined;
+  const success = msg['success'];
+  const retMsg = msg['ret_msg'];
+  if (op === 'pong' || (op === 'ping' && success !== false)) {
+    sink.control({ type: 'pong' });
+    return;
+  }
+  if (op !== 'subscribe' && op !== 'unsubscribe' && op !== 'ping') {
+    reject(sink, 'unknown-message', `unknown op ${preview(op)}`, raw);
+    return;
+  }
+  if (success === false) {
+    const e: { type: 'error'; message: string; requestId?: string } = {
+      type: 'error',
+      message: `${op}: ${typeof retMsg === 'string' && retMsg.length > 0 ? retMsg : `failed without a message (got ${preview(retMsg)})`}`,
+    };
+    if (requestId !== undefined) e.requestId = requestId;
+    sink.control(e);
+    return;
+  }
+  if (success !== true) {
+    invalidField(sink, 'success', 'not a boolean', success, raw);
+    return;
+  }
+  if (op === 'unsubscribe') {
+    sink.control({ type: 'ignored', what: 'unsubscribed' });
+    return;
+  }
+  sink.control(requestId === undefined ? { type: 'subscribed' } : { type: 'subscribed', requestId });
+}
+
+/**
+ * Parse one raw text frame of a Bybit v5 spot public connection. Never throws: anything unreadable
+ * goes to `sink.reject`. A push may yield several trades and rejections.
+ */
+export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    reject(sink, 'malformed-json', 'frame is not JSON', raw);
+    return;
+  }
+  if (!isObject(msg)) {
+    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    return;
+  }
+  const topic = msg['topic'];
+  if (typeof topic === 'string') {
+    if (!topic.startsWith(TRADE_TOPIC_PREFIX)) {
+      reject(sink, 'unknown-message', `push of an unknown topic ${preview(topic)}`, raw);
+      return;
+    }
+    const data = msg['data'];
+    if (!Array.isArray(data)) {
+      invalidField(sink, 'data', 'trades are not an array', data, raw);
+      return;
+    }
+    for (let i = 0; i < data.length; i++) parseTrade(data[i], i, raw, receiveTimeUs, sink, instruments);
+    return;
+  }
+  const op = msg['op'];
+  if (typeof op === 'string') {
+    parseOp(msg, op, raw, sink);
+    return;
+  }
+  reject(sink, 'unknown-message', 'neither a topic push nor an op answer', raw);
+}
+
+/** A `FrameParser` for one connection carrying `instruments` (symbols are Bybit's, `BTCUSDT`). */
+export function createParser(instruments: InstrumentMap): FrameParser {
+  return (raw, receiveTimeUs, sink) => parseFrame(raw, receiveTimeUs, sink, instruments);
+}

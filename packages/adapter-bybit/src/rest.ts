@@ -1,0 +1,181 @@
+import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, isInstrumentId, type Trade } from '@tickgate/schema';
+import type { BybitInstrument, BybitRestTrade } from './messages.js';
+import { BYBIT_VENUE, msToMicros, sideOf, tradeIdOf } from './parse.js';
+
+/** Default public REST endpoint. */
+export const BYBIT_REST_URL = 'https://api.bybit.com';
+
+/** Most trades `recent-trade` returns on spot (and there is no pagination). */
+export const MAX_TRADES_PER_PAGE = 60;
+
+/** 600 requests per 5 s per IP for public endpoints, as weight 1 each. */
+export const bybitRestLimits: RestLimits = {
+  weightPerMinute: 7200,
+  maxTradesPerPage: MAX_TRADES_PER_PAGE,
+};
+
+type JsonObject = { readonly [key: string]: unknown };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function preview(value: unknown): string {
+  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function bad(path: string, what: string, value: unknown): ParseError {
+  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
+}
+
+/** `result.list` of a Bybit body; a non-zero `retCode` is an `unknown-message` naming the venue's message. */
+function readList(body: string, endpoint: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+  }
+  if (!isObject(value)) throw bad(endpoint, 'body is not an object', value);
+  if (value['retCode'] !== 0) throw new ParseError('unknown-message', `${endpoint}: Bybit error ${preview(value['retCode'])}: ${typeof value['retMsg'] === 'string' ? value['retMsg'] : '?'}`);
+  const result = value['result'];
+  const list = isObject(result) ? result['list'] : undefined;
+  if (!Array.isArray(list)) throw bad(`${endpoint}.result.list`, 'not an array', list);
+  return list;
+}
+
+function decimalField(obj: JsonObject, key: string, path: string): string {
+  const value = obj[key];
+  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
+  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
+  return canonical;
+}
+
+function stringField(obj: JsonObject, key: string, path: string): string {
+  const value = obj[key];
+  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
+  return value;
+}
+
+function checkSymbol(symbol: string): string {
+  if (!/^[A-Z0-9]{2,30}$/.test(symbol)) throw new RangeError(`not a Bybit symbol: ${JSON.stringify(symbol)}`);
+  return symbol;
+}
+
+/**
+ * Parse a `recent-trade` body (newest first) into trades of `instrument`, oldest first, `source: 'rest'`.
+ * Ids carry no order, so "ascending" is by trade time, keeping the venue's order among equal times.
+ */
+export function parseRestTrades(body: string, instrument: InstrumentInfo, receiveTimeUs: number): Trade[] {
+  const endpoint = 'recent-trade';
+  const list = readList(body, endpoint);
+  const seen = new Set<string>();
+  const trades = list.map((item, i): Trade => {
+    const path = `${endpoint}[${i}]`;
+    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    const raw = item as Partial<Record<keyof BybitRestTrade, unknown>>;
+    if (raw.symbol !== instrument.symbol) throw bad(`${path}.symbol`, `not the symbol asked for (${instrument.symbol})`, raw.symbol);
+    const id = tradeIdOf(raw.execId);
+    if (id === undefined) throw bad(`${path}.execId`, 'not a trade id', raw.execId);
+    if (seen.has(id)) throw bad(`${path}.execId`, 'duplicate trade id', raw.execId);
+    seen.add(id);
+    const tradeTime = msToMicros(raw.time);
+    if (tradeTime === undefined) throw bad(`${path}.time`, 'not a plausible time in ms', raw.time);
+    const side = sideOf(raw.side);
+    if (side === undefined) throw bad(`${path}.side`, 'not "Buy" or "Sell"', raw.side);
+    return {
+      v: 1,
+      type: 'trade',
+      venue: BYBIT_VENUE,
+      instrument: instrument.instrument,
+      symbol: instrument.symbol,
+      id,
+      price: decimalField(item, 'price', path),
+      quantity: decimalField(item, 'size', path),
+      side,
+      tradeTime,
+      receiveTime: receiveTimeUs,
+      source: 'rest',
+    };
+  });
+  // Newest first on the wire: reverse, then a stable sort by time fixes any out-of-order rows.
+  trades.reverse();
+  return trades.sort((a, b) => a.tradeTime - b.tradeTime);
+}
+
+/** Parse one spot instrument: the instrument id comes from `baseCoin`/`quoteCoin` (`BTCUSDT` → `BTC-USDT`). */
+export function parseInstrument(value: unknown, path: string): InstrumentInfo {
+  if (!isObject(value)) throw bad(path, 'instrument is not an object', value);
+  const raw = value as Partial<Record<keyof BybitInstrument, unknown>>;
+  const symbol = stringField(value, 'symbol', path);
+  const base = stringField(value, 'baseCoin', path);
+  const quote = stringField(value, 'quoteCoin', path);
+  const instrument = `${base}-${quote}`;
+  if (!isInstrumentId(instrument)) throw bad(`${path}.baseCoin`, 'coins do not form a BASE-QUOTE instrument id', instrument);
+  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
+  if (isObject(raw.priceFilter) && raw.priceFilter['tickSize'] !== undefined) info.tickSize = decimalField(raw.priceFilter, 'tickSize', `${path}.priceFilter`);
+  if (isObject(raw.lotSizeFilter) && raw.lotSizeFilter['basePrecision'] !== undefined) info.stepSize = decimalField(raw.lotSizeFilter, 'basePrecision', `${path}.lotSizeFilter`);
+  if (raw.status !== undefined) info.status = stringField(value, 'status', path);
+  return info;
+}
+
+/** Parse an `instruments-info` body, keeping the asked `symbols` in their order (unknown ones left out). */
+export function parseInstruments(body: string, symbols: readonly string[]): InstrumentInfo[] {
+  const list = readList(body, 'instruments-info');
+  const wanted = new Set(symbols);
+  const found = new Map<string, InstrumentInfo>();
+  list.forEach((item, i) => {
+    if (isObject(item) && typeof item['symbol'] === 'string' && !wanted.has(item['symbol'])) return;
+    const info = parseInstrument(item, `instruments-info[${i}]`);
+    found.set(info.symbol, info);
+  });
+  return symbols.flatMap((s) => {
+    const info = found.get(s);
+    return info === undefined ? [] : [info];
+  });
+}
+
+/** Parse a `tickers` body into the last price of `symbol`. */
+export function parseTicker(body: string, symbol: string): string {
+  const list = readList(body, 'tickers');
+  const first = list[0];
+  if (!isObject(first)) throw bad('tickers[0]', 'not an object', first);
+  if (first['symbol'] !== symbol) throw bad('tickers[0].symbol', `not the symbol asked for (${symbol})`, first['symbol']);
+  return decimalField(first, 'lastPrice', 'tickers[0]');
+}
+
+/** `GET /v5/market/instruments-info?category=spot&symbol=` for one symbol; the whole spot list (filtered) for several. */
+export function instrumentsRequest(symbols: readonly string[]): RestRequest<InstrumentInfo[]> {
+  symbols.forEach(checkSymbol);
+  const path = symbols.length === 1 ? `/v5/market/instruments-info?category=spot&symbol=${symbols[0] as string}` : '/v5/market/instruments-info?category=spot';
+  return { path, weight: 1, parse: (body) => parseInstruments(body, symbols) };
+}
+
+/** `GET /v5/market/recent-trade?category=spot&symbol=&limit=` (at most 60, no pagination), oldest first. */
+export function recentTradesRequest(instrument: InstrumentInfo, limit: number): RestRequest<Trade[]> {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_TRADES_PER_PAGE) throw new RangeError(`limit must be an integer from 1 to ${MAX_TRADES_PER_PAGE} (got ${limit})`);
+  return {
+    path: `/v5/market/recent-trade?category=spot&symbol=${checkSymbol(instrument.symbol)}&limit=${limit}`,
+    weight: 1,
+    parse: (body, receiveTimeUs) => parseRestTrades(body, instrument, receiveTimeUs),
+  };
+}
+
+/** `GET /v5/market/tickers?category=spot&symbol=` → last price. */
+export function lastPriceRequest(instrument: InstrumentInfo): RestRequest<string> {
+  const symbol = checkSymbol(instrument.symbol);
+  return { path: `/v5/market/tickers?category=spot&symbol=${symbol}`, weight: 1, parse: (body) => parseTicker(body, symbol) };
+}
+
+/**
+ * Bybit v5 spot public REST endpoints. No `tradesFrom`: trade ids are not ordered and `recent-trade`
+ * has no cursor, so only the most recent 60 trades can ever be fetched.
+ */
+export const bybitRest: RestApi = {
+  limits: bybitRestLimits,
+  instruments: instrumentsRequest,
+  recentTrades: recentTradesRequest,
+  lastPrice: lastPriceRequest,
+};
