@@ -37,3 +37,31 @@ export {
 export type { ConnectionInfo, BinanceWsLimits } from './binance/connection.js';
 export { resolveSymbol, type SymbolInput } from './binance/symbols.js';
 export { parseStreamName, parseStreamUrl, type BinanceStream, type BinanceStreamKind } from './binance/stream-names.js';
+
+// Shared wiring of the JSON WebSocket venues.
+export {
+  VenueConnection,
+  startVenueSim,
+  groupByTakerOrder,
+  singleTrades,
+  rfc3339Micros,
+  type TradeGroup,
+  type VenueConnectionInfo,
+  type VenueConnections,
+  type VenueSimState,
+  type VenueSymbolInput,
+  type VenueRestAnswer,
+  type VenueRestRequest,
+} from './core/venue-kit.js';
+
+// Coinbase Exchange.
+export {
+  startCoinbaseSim,
+  resolveCoinbaseProduct,
+  COINBASE_WS_DEFAULTS,
+  COINBASE_REST_DEFAULTS,
+  type CoinbaseSim,
+  type CoinbaseSimOptions,
+  type CoinbaseWsOptions,
+  type CoinbaseRestOptions,
+} from './coinbase/coinbase-sim.js';

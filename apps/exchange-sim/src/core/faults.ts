@@ -187,8 +187,12 @@ export class Faults {
     return this.addFrameFault('malformed', count, scope, kinds);
   }
 
-  /** Decide the fate of the stream frame(s) of one trade; called once per trade by the venue server. */
-  decideFrame(symbol: string, id: number): FrameFate {
+  /**
+   * Decide the fate of the stream frame(s) of one trade; called once per trade by the venue server. A
+   * venue whose frame carries several trades calls it once per frame; `coveredIds` (default `[id]`) are
+   * the trades listed in `affected` when the frame is damaged.
+   */
+  decideFrame(symbol: string, id: number, coveredIds: readonly number[] = [id]): FrameFate {
     const pending = this.frameFaults.find((f) => f.remaining > 0 && (f.symbol === undefined || f.symbol === symbol));
     let fate: FrameFate = { kind: 'send' };
     if (pending) {
@@ -203,7 +207,7 @@ export class Faults {
     } else {
       fate = this.chaosFate();
     }
-    this.count(symbol, id, fate);
+    this.count(symbol, coveredIds, fate);
     return fate;
   }
 
@@ -382,7 +386,7 @@ export class Faults {
     return { kind: 'send' };
   }
 
-  private count(symbol: string, id: number, fate: FrameFate): void {
+  private count(symbol: string, ids: readonly number[], fate: FrameFate): void {
     let fault: AffectedTrade['fault'] | undefined;
     switch (fate.kind) {
       case 'send':
@@ -404,7 +408,7 @@ export class Faults {
         fault = fate.malformed;
         break;
     }
-    this.affectedList.push({ symbol, id, fault });
+    for (const id of ids) this.affectedList.push({ symbol, id, fault });
     if (this.affectedList.length > AFFECTED_KEPT) this.affectedList.splice(0, this.affectedList.length - AFFECTED_KEPT);
   }
 

@@ -34,6 +34,11 @@ export interface SimTrade {
   readonly timeUs: number;
   /** True when the buyer was the maker, i.e. the **taker sold**. */
   readonly buyerIsMaker: boolean;
+  /**
+   * The taker order this trade filled (only with `sweeps`): consecutive trades of one order share it,
+   * their price, taker side and time.
+   */
+  readonly takerOrder?: number;
 }
 
 /** Best bid/ask derived from the last trade (for book-ticker style streams). */
@@ -58,6 +63,11 @@ export interface MarketOptions {
   readonly rate?: number;
   /** In automatic mode, every `everyMs` also make `size` trades at once. */
   readonly burst?: { readonly size: number; readonly everyMs: number };
+  /**
+   * Taker orders that fill several trades at one price: with `probability` a new order is a sweep of 2 to
+   * `maxTrades` trades (same price, taker side and time). Off by default (every trade its own order).
+   */
+  readonly sweeps?: { readonly probability: number; readonly maxTrades: number };
 }
 
 export type TradesListener = (symbol: string, trades: readonly SimTrade[]) => void;
@@ -74,6 +84,9 @@ interface SymbolState {
   lastTimeUs: number;
   bookUpdateId: number;
   book: BookTop;
+  /** Trades still to come of the current sweep, and the order they belong to. */
+  sweepLeft: number;
+  order: number;
 }
 
 /**
@@ -88,6 +101,7 @@ export class Market {
   private burstTimer: NodeJS.Timeout | undefined;
   private currentRate: number;
   private readonly burst: { size: number; everyMs: number } | undefined;
+  private readonly sweeps: { probability: number; maxTrades: number } | undefined;
 
   constructor(options: MarketOptions) {
     const seed = options.seed ?? 1;
@@ -95,6 +109,7 @@ export class Market {
     const idStart = options.tradeIdStart ?? 1;
     this.currentRate = options.rate ?? 0;
     this.burst = options.burst ? { ...options.burst } : undefined;
+    this.sweeps = options.sweeps && options.sweeps.probability > 0 && options.sweeps.maxTrades >= 2 ? { ...options.sweeps } : undefined;
     if (options.symbols.length === 0) throw new Error('the market needs at least one symbol');
     for (const spec of options.symbols) {
       const tick = toUnits(spec.tickSize);
@@ -115,6 +130,8 @@ export class Market {
         lastTimeUs: 0,
         bookUpdateId: 1,
         book: { updateId: 0, bidPrice: '', bidQty: '', askPrice: '', askQty: '' },
+        sweepLeft: 0,
+        order: 0,
       };
       state.book = this.makeBook(state);
       this.states.set(spec.symbol, state);
@@ -256,18 +273,34 @@ export class Market {
 
   private nextTrade(state: SymbolState): SimTrade {
     const { rng } = state;
+    const previous = state.history.last();
+    if (this.sweeps && state.sweepLeft > 0 && previous) {
+      // The rest of a sweep: one taker order filling more resting orders at the same price and time.
+      state.sweepLeft--;
+      return this.pushTrade(state, state.priceTicks * state.tick, this.randomQty(state), previous.timeUs, previous.buyerIsMaker, state.order);
+    }
     // Price: a random walk in ticks, with runs at the same price (one taker order sweeping a level).
     if (!rng.chance(0.4)) {
       const move = BigInt(rng.int(1, rng.chance(0.1) ? 20 : 3));
       state.priceTicks = rng.chance(0.5) ? state.priceTicks + move : state.priceTicks - move;
       if (state.priceTicks < 1n) state.priceTicks = 1n;
     }
-    // Quantity: mostly small, now and then large, always a whole number of steps.
-    const u = rng.next();
-    const steps = BigInt(Math.max(1, Math.floor(u * u * u * u * state.maxSteps)));
-    const priceUnits = state.priceTicks * state.tick;
-    const qtyUnits = steps * state.step;
+    const qtyUnits = this.randomQty(state);
     const timeUs = Math.max(nowUs(), state.lastTimeUs);
+    const buyerIsMaker = rng.chance(0.5);
+    if (!this.sweeps) return this.pushTrade(state, state.priceTicks * state.tick, qtyUnits, timeUs, buyerIsMaker, undefined);
+    state.order++;
+    if (rng.chance(this.sweeps.probability)) state.sweepLeft = rng.int(1, this.sweeps.maxTrades - 1);
+    return this.pushTrade(state, state.priceTicks * state.tick, qtyUnits, timeUs, buyerIsMaker, state.order);
+  }
+
+  /** Quantity: mostly small, now and then large, always a whole number of steps. */
+  private randomQty(state: SymbolState): bigint {
+    const u = state.rng.next();
+    return BigInt(Math.max(1, Math.floor(u * u * u * u * state.maxSteps))) * state.step;
+  }
+
+  private pushTrade(state: SymbolState, priceUnits: bigint, qtyUnits: bigint, timeUs: number, buyerIsMaker: boolean, order: number | undefined): SimTrade {
     state.lastTimeUs = timeUs;
     const trade: SimTrade = {
       symbol: state.spec.symbol,
@@ -276,7 +309,8 @@ export class Market {
       qty: formatUnits(qtyUnits),
       quoteQty: formatUnits(multiplyUnits(priceUnits, qtyUnits)),
       timeUs,
-      buyerIsMaker: rng.chance(0.5),
+      buyerIsMaker,
+      ...(order !== undefined ? { takerOrder: order } : {}),
     };
     state.history.push(trade);
     return trade;

@@ -45,6 +45,11 @@ export class KeyedSlidingWindow {
   count(key: string, now = Date.now()): number {
     return this.windows.get(key)?.count(now) ?? 0;
   }
+
+  /** Forget every key's events. */
+  reset(): void {
+    this.windows.clear();
+  }
 }
 
 export type WeightDecision =
