@@ -65,3 +65,16 @@ export {
   type CoinbaseWsOptions,
   type CoinbaseRestOptions,
 } from './coinbase/coinbase-sim.js';
+
+// Kraken (WebSocket v2).
+export {
+  startKrakenSim,
+  resolveKrakenSymbol,
+  KRAKEN_WS_DEFAULTS,
+  KRAKEN_REST_DEFAULTS,
+  type KrakenSim,
+  type KrakenSimOptions,
+  type KrakenWsOptions,
+  type KrakenRestOptions,
+} from './kraken/kraken-sim.js';
+export { krakenPairNames } from './kraken/rest.js';
