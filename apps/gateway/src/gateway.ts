@@ -31,6 +31,7 @@ export class Gateway {
   private http: Awaited<ReturnType<typeof startHttp>> | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  private publishRetriesSeen = 0;
 
   constructor(private readonly opts: GatewayOptions) {
     this.metrics = new GatewayMetrics({ processMetrics: opts.processMetrics ?? true });
@@ -95,7 +96,15 @@ export class Gateway {
       const restKey = `${feed.venue} ${restUrl}`;
       let rest = this.restClients.get(restKey);
       if (!rest) {
-        rest = new RestClient({ baseUrl: restUrl, limits: adapter.rest.limits, logger: logger.child({ venue: feed.venue, component: 'rest' }) });
+        const requests = this.metrics.restRequests;
+        const venue = feed.venue;
+        rest = new RestClient({
+          baseUrl: restUrl,
+          venue,
+          limits: adapter.rest.limits,
+          logger: logger.child({ venue, component: 'rest' }),
+          observe: (sample) => requests.labels(venue, sample.path, sample.outcome).inc(),
+        });
         this.restClients.set(restKey, rest);
       }
       const task = new FeedTask({
@@ -129,6 +138,19 @@ export class Gateway {
       this.metrics.publishInFlight.set(stats.buffered + this.tasks.reduce((n, t) => n + t.backlog, 0));
     }
     this.metrics.natsConnected.set(this.nats?.connected ? 1 : 0);
+    const now = Date.now();
+    for (const [key, rest] of this.restClients) {
+      const venue = key.split(' ')[0]!;
+      const state = rest.state();
+      this.metrics.restWeight.labels(venue).set(Math.max(state.usedWeightLocal, state.usedWeightVenue ?? 0));
+      const paused = (state.bannedUntilMs ?? 0) > now || (state.pausedUntilMs ?? 0) > now;
+      this.metrics.restBanned.labels(venue).set(paused ? 1 : 0);
+    }
+    if (stats) {
+      const retries = stats.retries - this.publishRetriesSeen;
+      if (retries > 0) this.metrics.publishRetries.inc(retries);
+      this.publishRetriesSeen = stats.retries;
+    }
   }
 
   /** Readiness: NATS connected and every feed live or covered by fallback. */
