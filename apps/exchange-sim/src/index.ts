@@ -78,3 +78,16 @@ export {
   type KrakenRestOptions,
 } from './kraken/kraken-sim.js';
 export { krakenPairNames } from './kraken/rest.js';
+
+// OKX v5.
+export {
+  startOkxSim,
+  resolveOkxInstrument,
+  OKX_WS_DEFAULTS,
+  OKX_REST_DEFAULTS,
+  type OkxSim,
+  type OkxSimOptions,
+  type OkxWsOptions,
+  type OkxRestOptions,
+} from './okx/okx-sim.js';
+export { OKX_IDLE_CLOSE } from './okx/connection.js';
