@@ -120,6 +120,6 @@ describe('gateway process: files and venues', () => {
   it('exits 2 naming an unknown venue', async () => {
     const gw = await spawnGateway({ feeds: [{ venue: 'nasdaq', instruments: ['BTC-USDT'] }] });
     expect(await gw.exited).toBe(2);
-    expect(gw.stderr()).toMatch(/^tickgate: config error: feeds\.0\.venue: unknown venue "nasdaq" \(known: binance/);
+    expect(gw.stderr()).toMatch(/^tickgate: config error: feeds\.0\.venue: unknown venue "nasdaq" \(known: binance, bybit, coinbase, kraken, okx/);
   });
 });
