@@ -91,3 +91,16 @@ export {
   type OkxRestOptions,
 } from './okx/okx-sim.js';
 export { OKX_IDLE_CLOSE } from './okx/connection.js';
+
+// Bybit v5 spot.
+export {
+  startBybitSim,
+  resolveBybitSymbol,
+  BYBIT_WS_DEFAULTS,
+  BYBIT_REST_DEFAULTS,
+  type BybitSim,
+  type BybitSimOptions,
+  type BybitWsOptions,
+  type BybitRestOptions,
+} from './bybit/bybit-sim.js';
+export { bybitTradeId } from './bybit/messages.js';

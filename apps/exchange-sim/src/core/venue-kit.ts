@@ -211,8 +211,8 @@ export interface VenueSimSetup<C extends VenueConnection> {
   /** The venue's REST routes; undefined for an unknown path. */
   readonly handleRest: (req: VenueRestRequest, market: Market) => VenueRestAnswer | undefined;
   readonly restLimit: VenueRestLimit;
-  /** The venue's answer to a request over the limit (or a forced 429 / 418). */
-  readonly tooManyRequests: (status: number, retryAfterSec: number) => VenueRestAnswer;
+  /** The venue's answer to a request over the limit (`limit`) or to a forced 429 / 418 (`fault`). */
+  readonly tooManyRequests: (status: number, retryAfterSec: number, source: 'limit' | 'fault') => VenueRestAnswer;
   /** The venue's answer to an unknown path, a forced server error, or a crash. */
   readonly errorAnswer: (status: number) => VenueRestAnswer;
 }
@@ -307,11 +307,11 @@ export async function startVenueSim<C extends VenueConnection>(setup: VenueSimSe
     const fault = faults.decideRest();
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault.status !== undefined) {
-      answer(res, fault.status === 429 || fault.status === 418 ? setup.tooManyRequests(fault.status, fault.retryAfterSec ?? 1) : setup.errorAnswer(fault.status));
+      answer(res, fault.status === 429 || fault.status === 418 ? setup.tooManyRequests(fault.status, fault.retryAfterSec ?? 1, 'fault') : setup.errorAnswer(fault.status));
       return;
     }
     if (!restWindow.hit(ip)) {
-      answer(res, setup.tooManyRequests(429, Math.max(1, Math.ceil(setup.restLimit.windowMs / 1000))));
+      answer(res, setup.tooManyRequests(429, Math.max(1, Math.ceil(setup.restLimit.windowMs / 1000)), 'limit'));
       return;
     }
     let result: VenueRestAnswer | undefined;
