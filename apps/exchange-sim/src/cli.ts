@@ -11,11 +11,15 @@ export const USAGE = `Binance spot exchange simulator (WebSocket streams + REST 
 
 Usage: npm run sim -- [flags]       or       node apps/exchange-sim/dist/main.js [flags]
 
+  --venue <name>                  binance (default), coinbase, kraken, okx or bybit; the WebSocket and
+                                  REST rule flags below are Binance's and are refused for other venues
+
 Market
   --host <addr>                   listen address (default 127.0.0.1)
   --port <n>                      port (default ${DEFAULT_PORT}; 0 = a free port)
   --seed <n|text>                 seed of the market and of random faults (default 1)
-  --symbols <A,B>                 symbols (default BTCUSDT)
+  --symbols <A,B>                 symbols in the venue's spelling (default BTCUSDT; BTC-USD on coinbase,
+                                  BTC/USD on kraken, BTC-USDT on okx)
   --rate <n>                      trades per second per symbol (default ${DEFAULT_RATE}; 0 = only on request)
   --burst-size <n>                also make n trades at once ...
   --burst-every-ms <ms>           ... every ms milliseconds
@@ -55,9 +59,27 @@ Random faults (seeded)
 Control endpoint on the same port: GET /__sim/state, POST /__sim/faults, POST /__sim/generate,
 POST /__sim/market (see the README).`;
 
-export type CliResult = { help: true } | { help: false; options: BinanceSimOptions };
+/** Venues the command can simulate. */
+export const VENUES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit'] as const;
+export type Venue = (typeof VENUES)[number];
+
+/** Each venue's default symbol, in the venue's own spelling. */
+export const DEFAULT_SYMBOLS: Record<Venue, string> = {
+  binance: 'BTCUSDT',
+  coinbase: 'BTC-USD',
+  kraken: 'BTC/USD',
+  okx: 'BTC-USDT',
+  bybit: 'BTCUSDT',
+};
+
+/**
+ * `venue` is present only for a venue other than Binance (the default). For the other venues `options`
+ * carries only the venue-neutral fields (host, port, seed, symbols, rate, burst, trade ids, history, chaos).
+ */
+export type CliResult = { help: true } | { help: false; venue?: Exclude<Venue, 'binance'>; options: BinanceSimOptions };
 
 const FLAGS = {
+  venue: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   seed: { type: 'string' },
@@ -150,6 +172,12 @@ export function parseCli(argv: readonly string[]): CliResult {
     weightWindowMs: integer('weight-window-ms', values['weight-window-ms']),
     banMs: integer('ban-ms', values['ban-ms']),
   });
+  const venueText = values.venue ?? 'binance';
+  if (!(VENUES as readonly string[]).includes(venueText)) throw new Error(`--venue must be one of ${VENUES.join(', ')}, got ${JSON.stringify(venueText)}`);
+  const venue = venueText as Venue;
+  if (venue !== 'binance' && (Object.keys(ws).length > 0 || Object.keys(rest).length > 0)) {
+    throw new Error(`--venue ${venue}: the WebSocket and REST rule flags apply to binance only`);
+  }
   const seedText = values.seed;
   const options: BinanceSimOptions = {
     ...defined({
@@ -161,11 +189,11 @@ export function parseCli(argv: readonly string[]): CliResult {
     }),
     port: integer('port', values.port) ?? DEFAULT_PORT,
     rate: rate(values.rate) ?? DEFAULT_RATE,
-    symbols: (values.symbols ?? 'BTCUSDT').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    symbols: (values.symbols ?? DEFAULT_SYMBOLS[venue]).split(',').map((s) => s.trim()).filter((s) => s !== ''),
     ...(burstSize !== undefined && burstEveryMs !== undefined ? { burst: { size: burstSize, everyMs: burstEveryMs } } : {}),
     ...(Object.keys(ws).length > 0 ? { ws } : {}),
     ...(Object.keys(rest).length > 0 ? { rest } : {}),
     ...(Object.keys(chaos).length > 0 ? { chaos } : {}),
   };
-  return { help: false, options };
+  return venue === 'binance' ? { help: false, options } : { help: false, venue, options };
 }
