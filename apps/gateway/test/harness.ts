@@ -166,3 +166,197 @@ export function expectExactHistory(published: Array<{ msgId: string | undefined;
 export async function waitForCount(nc: NatsConnection, stream: string, subject: string, count: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(async () => (await countInStream(nc, stream, subject)) >= count, { timeoutMs, intervalMs: 100, message: `stream ${stream} to hold ${count} messages on ${subject}` });
 }
+
+// ---- no-loss scenarios: proxies between the gateway and the simulator, metrics, exact history with losses ----
+
+/** A TCP proxy in front of the simulator's WebSocket port that a test can take down (refuse and cut) and bring back. */
+export interface SwitchableProxy {
+  /** `ws://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Connections accepted and piped so far. */
+  readonly accepted: number;
+  /** Connections refused while down. */
+  readonly refused: number;
+  readonly isUp: boolean;
+  /** Cut every piped connection and refuse new ones until `up()`. */
+  down(): void;
+  up(): void;
+  close(): Promise<void>;
+}
+
+export async function startSwitchableProxy(targetUrl: string): Promise<SwitchableProxy> {
+  const { createServer, connect } = await import('node:net');
+  const target = new URL(targetUrl);
+  const sockets = new Set<import('node:net').Socket>();
+  let isUp = true;
+  let accepted = 0;
+  let refused = 0;
+  const server = createServer((client) => {
+    if (!isUp) {
+      refused++;
+      client.destroy();
+      return;
+    }
+    accepted++;
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    get accepted() {
+      return accepted;
+    },
+    get refused() {
+      return refused;
+    },
+    get isUp() {
+      return isUp;
+    },
+    down() {
+      isUp = false;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    up() {
+      isUp = true;
+    },
+    async close() {
+      isUp = false;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}
+
+/** One REST exchange seen by `startRestRecorder`, as the venue answered it. */
+export interface RecordedRest {
+  readonly path: string;
+  /** When the request reached the recorder (ms since the epoch). */
+  readonly arrivedMs: number;
+  /** When the venue's answer came back (ms since the epoch). */
+  readonly answeredMs: number;
+  readonly status: number;
+  readonly retryAfterSec: number | undefined;
+  /** The venue's `X-MBX-USED-WEIGHT-1M`. */
+  readonly usedWeight: number | undefined;
+}
+
+/** An HTTP proxy in front of the simulator's REST API that records every request and the venue's answer. */
+export interface RestRecorder {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly log: readonly RecordedRest[];
+  /** Requests forwarded and not yet answered. */
+  readonly inFlight: number;
+  /** Most requests forwarded and not yet answered at one time. */
+  readonly maxInFlight: number;
+  close(): Promise<void>;
+}
+
+export async function startRestRecorder(targetUrl: string): Promise<RestRecorder> {
+  const http = await import('node:http');
+  const target = new URL(targetUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const log: RecordedRest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = http.createServer((req, res) => {
+    const arrivedMs = Date.now();
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const upstream = http.request(
+      { host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        const answeredMs = Date.now();
+        const retry = answer.headers['retry-after'];
+        const used = answer.headers['x-mbx-used-weight-1m'];
+        log.push({
+          path: (req.url ?? '').split('?')[0] ?? '',
+          arrivedMs,
+          answeredMs,
+          status: answer.statusCode ?? 0,
+          retryAfterSec: typeof retry === 'string' && /^[0-9]+$/.test(retry) ? Number(retry) : undefined,
+          usedWeight: typeof used === 'string' && /^[0-9]+$/.test(used) ? Number(used) : undefined,
+        });
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('end', () => inFlight--);
+      },
+    );
+    upstream.on('error', () => {
+      inFlight--;
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    async close() {
+      server.closeAllConnections();
+      agent.destroy();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}
+
+/** The gateway's Prometheus samples: `name{labels}` → value. */
+export async function scrapeMetrics(httpPort: number): Promise<Map<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  const text = await res.text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    out.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return out;
+}
+
+/** Sum of the samples of metric `name` whose labels include every `label="value"` given. */
+export function metricSum(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [key, value] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => key.includes(`${k}="${v}"`))) sum += value;
+  }
+  return sum;
+}
+
+/**
+ * Like `expectExactHistory`, except that the ids in `lost` (declared unrecoverable) must be absent:
+ * every other simulator trade from the first published id on is present once, in id order, fields right.
+ */
+export function expectExactHistoryExcept(
+  published: Array<{ msgId: string | undefined; event: Trade | Status }>,
+  history: readonly SimTrade[],
+  instrument: string,
+  lost: ReadonlySet<number>,
+): { ws: number; rest: number } {
+  const kept = history.filter((t) => !lost.has(t.id));
+  const ids = new Set(published.map((p) => Number((p.event as Trade).id)));
+  expect([...lost].filter((id) => ids.has(id))).toEqual([]);
+  return expectExactHistory(published, kept, instrument);
+}

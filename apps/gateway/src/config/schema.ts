@@ -58,6 +58,11 @@ export const ReconcileConfig = z.strictObject({
   fallbackAfterMs: durationMs.default(5_000),
   /** Polling interval while in fallback. */
   pollIntervalMs: durationMs.default(1_000),
+  /**
+   * After a reconnect, when no live trade has moved an instrument on within this long, ask REST once
+   * for trades after its last published id (a quiet market shows no gap until its next trade).
+   */
+  catchUpAfterMs: durationMs.default(2_000),
   /** Compare the last published price with the venue's ticker this often; 0 disables. */
   priceCheckIntervalMs: z.number().int().min(0).default(60_000),
   /** Report a divergence above this fraction (0.01 = 1 %). */

@@ -71,6 +71,7 @@ export class FeedTask {
   private stopped = false;
   private framesSeen = 0;
   private readonly reconnectsSeen: Record<string, number> = {};
+  private readonly duplicatesSeen = new Map<string, number>();
 
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
@@ -203,6 +204,10 @@ export class FeedTask {
     const now = Date.now();
     for (const [instrument, seq] of this.sequencers) {
       seq.tick(now);
+      const duplicates = seq.counters().duplicates;
+      const seen = this.duplicatesSeen.get(instrument) ?? 0;
+      if (duplicates > seen) this.opts.metrics.duplicatesDropped.labels(this.venue, instrument).inc(duplicates - seen);
+      this.duplicatesSeen.set(instrument, duplicates);
       const last = this.lastTradeMs.get(instrument);
       if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set((now - last) / 1000);
     }

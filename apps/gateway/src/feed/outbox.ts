@@ -24,7 +24,8 @@ export class Outbox {
   }
 
   push(trade: Trade): void {
-    if (this.waiting) {
+    // Behind queued trades even when the publisher has room again: order is per instrument, always.
+    if (this.waiting || this.head < this.queue.length) {
       this.queue.push(trade);
       return;
     }
@@ -47,8 +48,10 @@ export class Outbox {
           this.drain();
         },
         (error: unknown) => {
+          // The wait failed (e.g. the publisher is closing): report it and go on with the queue, in order.
           this.waiting = false;
           this.onError(error);
+          this.drain();
         },
       );
     }

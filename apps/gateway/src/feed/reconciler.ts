@@ -1,4 +1,4 @@
-import type { GapRequest, InstrumentInfo, Logger, RestClient, Sequencer, VenueAdapter } from '@tickgate/core';
+import type { GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, VenueAdapter } from '@tickgate/core';
 import { RestError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
@@ -27,6 +27,8 @@ interface Job {
 
 const PAGE_RETRY_MS = 250;
 const EMPTY_PAGE_RETRIES = 8;
+/** Most pages one fallback poll fetches per instrument (the next poll goes on from there). */
+const MAX_POLL_PAGES = 20;
 
 /**
  * The REST side of one feed: fills gaps the sequencers ask for (`tradesFrom` pages, `source: "rest"`),
@@ -45,6 +47,15 @@ export class Reconciler {
   private inFallback = false;
   private readonly fallbackInstruments = new Set<string>();
   private pollInFlight: Promise<void> | undefined;
+  /** One REST request of this feed at a time (see `send`). */
+  private lane: Promise<unknown> = Promise.resolve();
+  /** Polls and price checks are skipped until then (ms): the venue asked to wait (429 / 418 `Retry-After`). */
+  private restPausedUntil = 0;
+  private checkingPrices = false;
+  /** Instruments whose last price check was beyond the threshold (one status event per episode). */
+  private readonly diverging = new Set<string>();
+  /** Catch-up checks scheduled after the stream came back, by instrument. */
+  private readonly catchUps = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly ctx: ReconcilerContext,
@@ -60,7 +71,14 @@ export class Reconciler {
   start(): void {
     const every = this.ctx.config.priceCheckIntervalMs;
     if (every > 0) {
-      this.priceTimer = setInterval(() => void this.checkPrices(), every);
+      this.priceTimer = setInterval(() => {
+        // One round at a time: rounds must not pile up behind a pause or a ban.
+        if (this.checkingPrices) return;
+        this.checkingPrices = true;
+        void this.checkPrices().finally(() => {
+          this.checkingPrices = false;
+        });
+      }, every);
       this.priceTimer.unref();
     }
   }
@@ -70,6 +88,8 @@ export class Reconciler {
     clearTimeout(this.fallbackTimer);
     clearInterval(this.pollTimer);
     clearInterval(this.priceTimer);
+    for (const timer of this.catchUps.values()) clearTimeout(timer);
+    this.catchUps.clear();
     await this.pollInFlight;
   }
 
@@ -113,7 +133,7 @@ export class Reconciler {
   }
 
   private async fill(instrument: string, job: Job): Promise<void> {
-    const { adapter, rest, logger } = this.ctx;
+    const { adapter, logger } = this.ctx;
     const seq = this.ctx.sequencer(instrument);
     const info = this.ctx.info(instrument);
     if (!seq || !info) return;
@@ -121,7 +141,7 @@ export class Reconciler {
     if (!tradesFrom) {
       // The venue cannot page by id: take what its recent window still holds, give up on the rest.
       try {
-        seq.restTrades(await rest.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
+        seq.restTrades(await this.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
       } catch (error) {
         logger.warn({ instrument, err: describe(error) }, 'recent trades unavailable for a gap');
       }
@@ -138,7 +158,7 @@ export class Reconciler {
       const want = job.to - next + 1n;
       const limit = Number(want < pageSize ? want : pageSize);
       try {
-        const page = await rest.send(tradesFrom(info, next.toString(), limit));
+        const page = await this.send(tradesFrom(info, next.toString(), limit));
         const usable = page.filter((t) => {
           const id = BigInt(t.id);
           return id >= next && id <= job.to;
@@ -162,8 +182,18 @@ export class Reconciler {
           await delay(PAGE_RETRY_MS);
           continue;
         }
-        empty = 0;
         seq.restTrades(usable);
+        // A page that moved nothing forward (the sequencer took none of it) must not be asked again at once.
+        if (this.stillMissing(seq, job.from, job.to) === next) {
+          if (++empty > EMPTY_PAGE_RETRIES) {
+            logger.error({ instrument, fromId: next.toString() }, 'REST trades do not fill the gap; ids declared unrecoverable');
+            seq.abandon(next.toString(), job.to.toString(), 'not-on-rest');
+            return;
+          }
+          await delay(PAGE_RETRY_MS);
+          continue;
+        }
+        empty = 0;
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof RestError && !error.retryable) {
@@ -184,15 +214,24 @@ export class Reconciler {
   /** The stream carrying `instruments` went down. After `fallbackAfterMs`, poll REST until it is back. */
   streamDown(instruments: readonly string[]): void {
     if (this.stopped) return;
-    for (const i of instruments) this.fallbackInstruments.add(i);
-    if (this.fallbackTimer || this.inFallback) return;
+    const added = instruments.filter((i) => !this.fallbackInstruments.has(i));
+    for (const i of added) this.fallbackInstruments.add(i);
+    if (this.inFallback) {
+      // Polling is on already (another connection is down): these instruments join it.
+      for (const i of added) this.ctx.publishStatus(this.status(i, 'fallback', { reason: 'stream-down', message: 'stream down; trades come from REST polling' }));
+      return;
+    }
+    if (this.fallbackTimer) return;
     this.fallbackTimer = setTimeout(() => this.enterFallback(), this.ctx.config.fallbackAfterMs);
     this.fallbackTimer.unref();
   }
 
   /** The stream carrying `instruments` is live again. */
   streamUp(instruments: readonly string[]): void {
-    for (const i of instruments) this.fallbackInstruments.delete(i);
+    for (const i of instruments) {
+      this.fallbackInstruments.delete(i);
+      if (this.ctx.config.backfill) this.scheduleCatchUp(i);
+    }
     if (this.fallbackInstruments.size > 0) return;
     clearTimeout(this.fallbackTimer);
     this.fallbackTimer = undefined;
@@ -225,62 +264,122 @@ export class Reconciler {
   }
 
   private async pollOnce(): Promise<void> {
-    const { adapter, rest, logger } = this.ctx;
+    if (Date.now() < this.restPausedUntil) return;
     for (const instrument of [...this.fallbackInstruments]) {
-      const seq = this.ctx.sequencer(instrument);
-      const info = this.ctx.info(instrument);
-      if (!seq || !info || this.stopped || !this.inFallback) continue;
-      try {
-        const last = seq.lastId;
-        if (last === undefined || !adapter.rest.tradesFrom || adapter.stream.sequencing === 'none') {
-          seq.restTrades(await rest.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
-          continue;
-        }
-        // Page forward from the last released id until the venue has nothing newer.
-        let from = BigInt(last) + 1n;
-        for (let pages = 0; pages < 20 && this.inFallback && !this.stopped; pages++) {
-          const page = await rest.send(adapter.rest.tradesFrom(info, from.toString(), adapter.rest.limits.maxTradesPerPage));
-          if (page.length === 0) break;
-          seq.restTrades(page);
-          let max = from - 1n;
-          for (const t of page) {
-            const id = BigInt(t.id);
-            if (id > max) max = id;
-          }
-          from = max + 1n;
-          if (page.length < adapter.rest.limits.maxTradesPerPage) break;
-        }
-      } catch (error) {
-        logger.warn({ instrument, err: describe(error) }, 'fallback poll failed');
-      }
+      if (this.stopped || !this.inFallback) return;
+      if (!(await this.pollInstrument(instrument, 'fallback poll', () => this.inFallback))) return;
     }
+  }
+
+  /**
+   * Fetch what the venue has after the instrument's last released id, page by page while `keepGoing`,
+   * and hand it to the sequencer (which drops what it has). False when the venue asked to wait.
+   */
+  private async pollInstrument(instrument: string, what: string, keepGoing: () => boolean): Promise<boolean> {
+    const { adapter, logger } = this.ctx;
+    const seq = this.ctx.sequencer(instrument);
+    const info = this.ctx.info(instrument);
+    if (!seq || !info) return true;
+    try {
+      const last = seq.lastId;
+      if (last === undefined || !adapter.rest.tradesFrom || adapter.stream.sequencing === 'none') {
+        seq.restTrades(await this.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
+        return true;
+      }
+      let from = BigInt(last) + 1n;
+      for (let pages = 0; pages < MAX_POLL_PAGES && keepGoing() && !this.stopped; pages++) {
+        const page = await this.send(adapter.rest.tradesFrom(info, from.toString(), adapter.rest.limits.maxTradesPerPage));
+        if (page.length === 0) break;
+        seq.restTrades(page);
+        let max = from - 1n;
+        for (const t of page) {
+          const id = BigInt(t.id);
+          if (id > max) max = id;
+        }
+        if (max < from) break; // nothing newer than asked for: do not ask again in this round
+        from = max + 1n;
+        if (page.length < adapter.rest.limits.maxTradesPerPage) break;
+      }
+      return true;
+    } catch (error) {
+      if (this.stopped) return false;
+      const retryAfterSec = this.noteRetryAfter(error);
+      logger.warn({ instrument, err: describe(error), ...(retryAfterSec !== undefined ? { retryInMs: retryAfterSec * 1000 } : {}) }, `${what} failed`);
+      return retryAfterSec === undefined;
+    }
+  }
+
+  /** A 429 / 418 `Retry-After` pauses polls and price checks of this feed; returns it (s). */
+  private noteRetryAfter(error: unknown): number | undefined {
+    const retryAfterSec = error instanceof RestError ? error.retryAfterSec : undefined;
+    if (retryAfterSec !== undefined) this.restPausedUntil = Math.max(this.restPausedUntil, Date.now() + retryAfterSec * 1000);
+    return retryAfterSec;
+  }
+
+  /**
+   * After the stream came back, trades made between the loss (or the last fallback poll) and the new
+   * connection only show as a gap when the next live trade arrives — on a quiet market, much later.
+   * So when no live trade has moved the instrument on within `catchUpAfterMs`, ask REST once.
+   */
+  private scheduleCatchUp(instrument: string): void {
+    const seq = this.ctx.sequencer(instrument);
+    if (!seq || seq.lastId === undefined || this.stopped) return;
+    clearTimeout(this.catchUps.get(instrument));
+    const lastAtUp = seq.lastId;
+    const timer = setTimeout(() => {
+      this.catchUps.delete(instrument);
+      if (this.stopped || this.fallbackInstruments.has(instrument) || seq.lastId !== lastAtUp || seq.openGaps().length > 0) return;
+      void this.pollInstrument(instrument, 'catch-up after reconnect', () => !this.fallbackInstruments.has(instrument));
+    }, this.ctx.config.catchUpAfterMs);
+    timer.unref();
+    this.catchUps.set(instrument, timer);
   }
 
   // ---- price checks ------------------------------------------------------------------------------
 
   /** Compare each instrument's last published price with the venue's ticker once. */
   async checkPrices(instruments?: readonly string[]): Promise<void> {
-    const { adapter, rest, logger, config } = this.ctx;
+    const { adapter, logger, config } = this.ctx;
     const threshold = new TickDecimal(config.divergenceThreshold);
     const list = instruments ?? this.instruments;
+    if (Date.now() < this.restPausedUntil) return;
     for (const instrument of list) {
       const info = this.ctx.info(instrument);
       const last = this.ctx.lastPrice(instrument);
       if (!info || last === undefined || this.stopped) continue;
       try {
-        const reference = await rest.send(adapter.rest.lastPrice(info));
+        const reference = await this.send(adapter.rest.lastPrice(info));
         const ratio = new TickDecimal(last).minus(reference).abs().div(reference);
         this.ctx.onDivergence?.(instrument, ratio.toNumber());
-        if (ratio.gt(threshold)) {
+        if (!ratio.gt(threshold)) {
+          if (this.diverging.delete(instrument)) logger.info({ instrument, lastPrice: last, referencePrice: reference }, 'price agrees with the venue ticker again');
+          continue;
+        }
+        if (!this.diverging.has(instrument)) {
+          this.diverging.add(instrument);
           logger.warn({ instrument, lastPrice: last, referencePrice: reference, divergence: ratio.toFixed() }, 'price diverges from the venue ticker');
           this.ctx.publishStatus(
             this.status(instrument, 'divergence', { lastPrice: last, referencePrice: reference, divergence: ratio.toSignificantDigits(12).toFixed(), reason: 'ticker-mismatch' }),
           );
         }
       } catch (error) {
+        if (this.stopped) return;
         logger.warn({ instrument, err: describe(error) }, 'price check failed');
+        if (this.noteRetryAfter(error) !== undefined) return;
       }
     }
+  }
+
+  /**
+   * Send through the venue's shared client, one request of this feed at a time. The client stops
+   * sending when a 429 or 418 comes back, but it cannot recall requests already in flight, and a venue
+   * counts a request that reaches it after a 429 as ignoring it (then bans the IP). With one request
+   * in flight per feed, the next one is only sent once the previous answer has been seen.
+   */
+  private send<T>(request: RestRequest<T>): Promise<T> {
+    const result = this.lane.then(() => this.ctx.rest.send(request));
+    this.lane = result.catch(() => undefined);
+    return result;
   }
 
   private status(instrument: string, state: Status['state'], extra: Partial<Status>): Status {
