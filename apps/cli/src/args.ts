@@ -1,42 +1,8 @@
 import { isInstrumentId, isVenueId } from '@tickgate/schema';
+import { DEFAULT_NATS_URL } from './defaults.js';
+import { UsageError, withUsageErrors } from './errors.js';
 
-/** A mistake in how the command was called: reported as one line plus the usage, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  /** The command whose usage to show (`undefined`: the top-level usage). */
-  readonly command: string | undefined;
-
-  constructor(message: string, command?: string) {
-    super(message);
-    this.command = command;
-  }
-}
-
-/**
- * Run a `node:util` `parseArgs` call for `command`, turning its errors (unknown option, missing value)
- * into one-line `UsageError`s.
- */
-export function withUsageErrors<T>(command: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError(describeParseError(error), command);
-  }
-}
-
-function describeParseError(error: unknown): string {
-  const err = error as { code?: string; message?: string };
-  const message = (err.message ?? String(error)).split('\n')[0] ?? '';
-  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const flag = /'([^']+)'/.exec(message)?.[1];
-    return flag ? `unknown option '${flag}'` : message;
-  }
-  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    // "Option '--since <value>' argument missing" and friends.
-    return message.replace(/^Option /, 'option ');
-  }
-  return message.replace(/\.$/, '');
-}
+export { DEFAULT_NATS_URL, UsageError, withUsageErrors };
 
 /** NATS servers from `--servers` (repeatable, comma-separated), else `$NATS_URL`, else the local default. */
 export function resolveServers(flag: string[] | undefined, env: NodeJS.ProcessEnv): string[] {
@@ -45,9 +11,6 @@ export function resolveServers(flag: string[] | undefined, env: NodeJS.ProcessEn
   const fromEnv = (env['NATS_URL'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return fromEnv.length > 0 ? fromEnv : [DEFAULT_NATS_URL];
 }
-
-/** Where `tail` and `replay` look for NATS when neither `--servers` nor `$NATS_URL` says. */
-export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 export interface Selection {
   venue?: string;

@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { ClientError } from '@tickgate/client';
-import { UsageError } from './args.js';
-import { checkConfigCommand } from './commands/check-config.js';
-import { replayCommand } from './commands/replay.js';
 import { appCommand } from './commands/run-app.js';
-import { tailCommand } from './commands/tail.js';
+import { ConnectError, UsageError } from './errors.js';
 import { errorMessage, writeLine, type Io } from './io.js';
-import { ConnectError } from './nats.js';
-import { COMMAND_USAGE, GATEWAY_USAGE, MAIN_USAGE, SIM_USAGE } from './usage.js';
+import { COMMAND_USAGE, GATEWAY_USAGE, HELP_USAGE, MAIN_USAGE, SIM_USAGE } from './usage.js';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   gateway: (argv, io) => appCommand('gateway', GATEWAY_USAGE, argv, io),
   sim: (argv, io) => appCommand('exchange-sim', SIM_USAGE, argv, io),
-  'check-config': checkConfigCommand,
-  tail: tailCommand,
-  replay: replayCommand,
+  // Loaded on use: help and the app commands start without NATS, zod or decimal.js.
+  'check-config': async (argv, io) => (await import('./commands/check-config.js')).checkConfigCommand(argv, io),
+  tail: async (argv, io) => (await import('./commands/tail.js')).tailCommand(argv, io),
+  replay: async (argv, io) => (await import('./commands/replay.js')).replayCommand(argv, io),
   help: helpCommand,
 };
 
@@ -30,7 +26,11 @@ function version(): string {
 }
 
 async function helpCommand(argv: string[], io: Io): Promise<number> {
-  const [topic, extra] = argv.filter((a) => a !== '--help' && a !== '-h');
+  if (argv.some((a) => a === '--help' || a === '-h')) {
+    await writeLine(io.stdout, HELP_USAGE);
+    return 0;
+  }
+  const [topic, extra] = argv;
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`, 'help');
   if (topic === undefined) {
     await writeLine(io.stdout, MAIN_USAGE);
@@ -53,7 +53,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined) throw new UsageError('missing command');
-    if (name === '--help' || name === '-h') return await helpCommand([], io);
+    if (name === '--help' || name === '-h') return await helpCommand(rest.filter((a) => a !== '--help' && a !== '-h'), io);
     if (name === '--version' || name === '-v') {
       await writeLine(io.stdout, version());
       return 0;
@@ -79,11 +79,12 @@ async function report(error: unknown, io: Io): Promise<number> {
     await writeLine(io.stderr, `${prefix}: ${error.message}\n\n${usage}`);
     return 2;
   }
-  if (error instanceof ClientError && error.code === 'TICKGATE_CLIENT_BAD_OPTION') {
-    await writeLine(io.stderr, `tickgate: ${error.message}`);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'TICKGATE_CLIENT_BAD_OPTION') {
+    await writeLine(io.stderr, `tickgate: ${errorMessage(error)}`);
     return 2;
   }
-  if (error instanceof ConnectError || error instanceof ClientError) {
+  if (error instanceof ConnectError) {
     await writeLine(io.stderr, `tickgate: ${error.message}`);
     return 1;
   }

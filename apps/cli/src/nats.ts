@@ -1,11 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Painter } from './color.js';
+import { ConnectError } from './errors.js';
 import { errorMessage, writeLine } from './io.js';
 
-/** Could not reach NATS (reported as one line, exit code 1). */
-export class ConnectError extends Error {
-  override readonly name = 'ConnectError';
-}
 
 /**
  * Connect to NATS. `reconnectForever` keeps retrying after a lost connection (tail); otherwise the

@@ -1,4 +1,4 @@
-import { DEFAULT_NATS_URL } from './args.js';
+import { DEFAULT_NATS_URL } from './defaults.js';
 
 export const MAIN_USAGE = `Usage: tickgate <command> [options]
 

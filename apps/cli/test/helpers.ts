@@ -91,10 +91,13 @@ export class CliProcess {
     return this.exited;
   }
 
-  /** Kill it if it still runs (teardown). */
+  /** Stop it if it still runs (teardown): SIGTERM, which it passes on to any app it runs, then SIGKILL. */
   async kill(): Promise<void> {
-    if (this.running) this.proc.kill('SIGKILL');
+    if (!this.running) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 3_000);
     await this.exited;
+    clearTimeout(timer);
   }
 }
 

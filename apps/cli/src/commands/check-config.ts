@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { captureApp } from '../apps.js';
-import { withUsageErrors, UsageError } from '../args.js';
+import { UsageError, withUsageErrors } from '../errors.js';
 import { writeLine, type Io } from '../io.js';
 
 interface CheckedConfig {
