@@ -44,10 +44,16 @@ export class Progress {
     this.#drawn = true;
   }
 
-  /** Stop refreshing; replace the live line (if any) by the final one. */
-  finish(): void {
+  /** Stop refreshing and clear the live line (if any). */
+  stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     if (this.#live && this.#drawn) this.#stderr.write('\r\u001b[K');
+    this.#drawn = false;
+  }
+
+  /** Stop refreshing; replace the live line (if any) by the final one. */
+  finish(): void {
+    this.stop();
     this.#stderr.write(`${this.#line()}\n`);
   }
 }

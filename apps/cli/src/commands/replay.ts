@@ -76,7 +76,7 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
     let firstSeq: number | undefined;
     let lastSeq: number | undefined;
     try {
-        for await (const value of replay as AsyncIterable<MarketValue & { seq: number }>) {
+      for await (const value of replay as AsyncIterable<MarketValue & { seq: number }>) {
         firstSeq ??= value.seq;
         lastSeq = value.seq;
         progress.tick();
@@ -88,12 +88,14 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
           await writeLine(io.stdout, values.json ? wireJson(value) : formatStatus(value, out, { fullTime: true }));
         }
       }
-    } finally {
-        progress.finish();
+    } catch (error) {
+      progress.stop();
+      throw error;
     }
+    progress.finish();
     const range = firstSeq === undefined ? 'nothing stored for this selection' : `stream ${client.stream} seq ${firstSeq}..${lastSeq}`;
     await writeLine(
-        io.stderr,
+      io.stderr,
       `replay: ${thousands(trades)} trade${trades === 1 ? '' : 's'}, ${thousands(statuses)} status event${statuses === 1 ? '' : 's'} (${range}); ` +
         `${thousands(replay.stats.malformed)} malformed skipped${interrupted ? '; interrupted' : ''}`,
     );

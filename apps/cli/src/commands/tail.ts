@@ -41,8 +41,8 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
     void reportConnectionEvents(nc, io.stderr, err, 'tail');
     let closedBy: Error | undefined;
     void nc.closed().then((e) => {
-        closedBy = e ?? new Error('connection closed');
-        void sub.close();
+      closedBy = e ?? new Error('connection closed');
+      void sub.close();
     });
     void signal.stopped.then(() => sub.close());
     if (interrupted) await sub.close();
@@ -51,7 +51,7 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
     let trades = 0;
     let statuses = 0;
     for await (const value of sub as AsyncIterable<MarketValue>) {
-        if (value.type === 'trade') {
+      if (value.type === 'trade') {
         trades++;
         await writeLine(io.stdout, values.json ? wireJson(value) : formatTrade(value, out, { recvToNowUs: value.latencyUs() }));
         if (limit !== undefined && trades >= limit) break;
@@ -62,13 +62,13 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
     }
     const stats = sub.stats;
     await writeLine(
-        io.stderr,
+      io.stderr,
       `tail: ${thousands(trades)} trade${trades === 1 ? '' : 's'}, ${thousands(statuses)} status event${statuses === 1 ? '' : 's'} in ${seconds(Date.now() - started)} s; ` +
         `${thousands(stats.malformed)} malformed skipped, ${thousands(stats.dropped)} dropped`,
     );
     if (closedBy !== undefined && !interrupted) {
-        await writeLine(io.stderr, `tickgate: the NATS connection closed: ${errorMessage(closedBy)}`);
-        return 1;
+      await writeLine(io.stderr, `tickgate: the NATS connection closed: ${errorMessage(closedBy)}`);
+      return 1;
     }
     await client.close();
     await nc.close();
