@@ -104,7 +104,8 @@ export async function readStream(nc: NatsConnection, stream: string, subject: st
   const total = info.state.subjects?.[subject] ?? 0;
   const out: Array<{ seq: number; msgId: string | undefined; event: Trade | Status }> = [];
   if (total === 0) return out;
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: subject });
+  // Right after a cluster node dies the JetStream API may time out for a moment: retry briefly.
+  const consumer = await waitFor(() => jetstream(nc).consumers.get(stream, { filter_subjects: subject }), { timeoutMs: 30_000, intervalMs: 250, message: 'an ordered consumer' });
   const messages = await consumer.consume();
   for await (const m of messages as AsyncIterable<JsMsg>) {
     out.push({ seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id'), event: decode(m.data) });
@@ -259,7 +260,7 @@ export interface RestRecorder {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly log: readonly RecordedRest[];
-  /** Requests forwarded and not yet answered. */
+  /** Requests forwarded whose answer has not come back from the venue yet. */
   readonly inFlight: number;
   /** Most requests forwarded and not yet answered at one time. */
   readonly maxInFlight: number;
@@ -281,6 +282,7 @@ export async function startRestRecorder(targetUrl: string): Promise<RestRecorder
       { host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
         const answeredMs = Date.now();
+        inFlight--; // answered: the client cannot have seen it before now
         const retry = answer.headers['retry-after'];
         const used = answer.headers['x-mbx-used-weight-1m'];
         log.push({
@@ -293,7 +295,6 @@ export async function startRestRecorder(targetUrl: string): Promise<RestRecorder
         });
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
-        answer.on('end', () => inFlight--);
       },
     );
     upstream.on('error', () => {

@@ -2,7 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim';
 import { NatsCluster, NatsServer, waitFor } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countInStream, expectExactHistory, readStream, spawnGateway, waitForCount, type GatewayProcess } from './harness.js';
+import { countInStream, expectExactHistory, readStream, spawnGateway, waitForCount } from './harness.js';
 import { metricValue, readyz, scrape } from './metrics-text.js';
 
 const SUBJECT = 'md.trade.binance.BTC-USDT';
@@ -77,7 +77,13 @@ describe('operating the gateway', () => {
       async () => {
         text = await scrape(gw.httpPort);
         const published = metricValue(text, 'tickgate_trades_published_total', { venue: 'binance', instrument: 'BTC-USDT' });
-        return published === 300 && metricValue(text, 'tickgate_reconnects_total', { venue: 'binance' }) >= 1;
+        const ws = metricValue(text, 'tickgate_trades_published_total', { source: 'ws' });
+        // Frames and reconnects are sampled once a second; published trades count at once.
+        return (
+          published === 300 &&
+          metricValue(text, 'tickgate_reconnects_total', { venue: 'binance' }) >= 1 &&
+          metricValue(text, 'tickgate_frames_received_total', { venue: 'binance' }) >= ws
+        );
       },
       { timeoutMs: 20_000, message: 'metrics to count 300 published trades and a reconnect' },
     ).catch((error: Error) => {

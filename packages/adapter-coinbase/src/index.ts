@@ -13,6 +13,8 @@ export const coinbase: VenueAdapter = {
   stream: coinbaseStream,
   createParser: (instruments: InstrumentMap) => createParser(instruments),
   rest: coinbaseRest,
+  /** Coinbase products are already `BASE-QUOTE`. */
+  symbolFor: (instrument: string) => instrument,
 };
 
 export { COINBASE_VENUE, RAW_PREVIEW_CHARS, createParser, parseFrame, parseMatch, rfc3339ToMicros, takerSideOf } from './parse.js';

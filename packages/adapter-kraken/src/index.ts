@@ -1,5 +1,5 @@
 import type { InstrumentMap, VenueAdapter } from '@tickgate/core';
-import { createParser, KRAKEN_VENUE } from './parse.js';
+import { createParser, symbolOfInstrument, KRAKEN_VENUE } from './parse.js';
 import { KRAKEN_REST_URL, krakenRest } from './rest.js';
 import { KRAKEN_WS_URL, krakenStream } from './stream.js';
 
@@ -13,6 +13,8 @@ export const kraken: VenueAdapter = {
   stream: krakenStream,
   createParser: (instruments: InstrumentMap) => createParser(instruments),
   rest: krakenRest,
+  /** Kraken WebSocket symbols are `BASE/QUOTE`. */
+  symbolFor: (instrument: string) => symbolOfInstrument(instrument),
 };
 
 export { JsonNumber, MAX_DEPTH, parseJsonExact, plainDecimalOf, type JsonValue } from './json.js';

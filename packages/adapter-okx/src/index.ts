@@ -13,6 +13,8 @@ export const okx: VenueAdapter = {
   stream: okxStream,
   createParser: (instruments: InstrumentMap) => createParser(instruments),
   rest: okxRest,
+  /** OKX spot instruments are already `BASE-QUOTE`. */
+  symbolFor: (instrument: string) => instrument,
 };
 
 export { OKX_VENUE, RAW_PREVIEW_CHARS, createParser, msToMicros, parseFrame, parseTrade, spanOf, tradeIdOf } from './parse.js';
