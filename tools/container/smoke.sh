@@ -23,6 +23,10 @@ BUILD_STAGE=localhost/tickgate-gateway-build:smoke
 DEBIAN_BASE=localhost/debian-base:bookworm
 SUBJECT=md.trade.binance.BTC-USDT
 TRADES=20
+# What to build: `worktree` (default: the files git does not ignore, committed or not) or `head` (the
+# last commit only, e.g. while others have unfinished edits in the same checkout).
+SOURCE=${TICKGATE_SMOKE_SOURCE:-worktree}
+case "$SOURCE" in worktree | head) ;; *) echo "TICKGATE_SMOKE_SOURCE must be worktree or head" >&2; exit 2 ;; esac
 
 START_NS=$(date +%s%N)
 STEP_NS=$START_NS
@@ -91,6 +95,14 @@ fi
 NATS_SERVER=$(command -v nats-server || echo /usr/sbin/nats-server)
 [ -x "$NATS_SERVER" ] || fail "nats-server not found"
 echo "    $(podman --version), $("$NATS_SERVER" --version), node $(node --version)"
+
+# ---------------------------------------------------------------------------------------------------
+step "lint docker/Dockerfile (dockerfile-utils from npm, not a project dependency)"
+mkdir -p "$WORK"
+npx --yes dockerfile-utils@0.16.3 lint docker/Dockerfile >"$WORK/lint.log" 2>&1 \
+  || { grep -v "npm warn" "$WORK/lint.log" >&2; fail "docker/Dockerfile has lint errors"; }
+rm -f "$WORK/lint.log"
+echo "    clean"
 
 # ---------------------------------------------------------------------------------------------------
 step "podman configuration of the project's own in $WORK"
@@ -170,10 +182,12 @@ EOF
 fi
 
 # ---------------------------------------------------------------------------------------------------
-step "build context (the working tree's files that git does not ignore)"
+step "build context ($SOURCE)"
 CONTEXT="$WORK/context"
 rm -rf "$CONTEXT" && mkdir -p "$CONTEXT"
-if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+if [ "$SOURCE" = head ]; then
+  git -C "$ROOT" archive --format=tar HEAD | tar -C "$CONTEXT" -xf - || fail "git archive HEAD failed"
+elif git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git -C "$ROOT" ls-files -z --cached --others --exclude-standard \
     | (cd "$ROOT" && xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' _) \
     | tar -C "$ROOT" --null -cf - -T - | tar -C "$CONTEXT" -xf -
