@@ -278,10 +278,12 @@ export async function startRestRecorder(targetUrl: string): Promise<RestRecorder
     const arrivedMs = Date.now();
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
+    let answered = false;
     const upstream = http.request(
       { host: target.hostname, port: Number(target.port), method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
         const answeredMs = Date.now();
+        answered = true;
         inFlight--; // answered: the client cannot have seen it before now
         const retry = answer.headers['retry-after'];
         const used = answer.headers['x-mbx-used-weight-1m'];
@@ -298,7 +300,8 @@ export async function startRestRecorder(targetUrl: string): Promise<RestRecorder
       },
     );
     upstream.on('error', () => {
-      inFlight--;
+      if (!answered) inFlight--;
+      answered = true;
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
