@@ -4,7 +4,7 @@
  * against a baseline measured in the same run; the load averages are recorded with every section.
  *
  *   npm run bench -- [--quick] [--only norm,e2e,latency,memory] [--soak <seconds>] [--soak-rate <trades/s>]
- *                    [--runs <n>] [--window <seconds>] [--modes core,jetstream] [--dist] [--cpu-prof <dir>] [--out <file>]
+ *                    [--runs <n>] [--window <seconds>] [--modes core,jetstream] [--js-window <n>] [--dist] [--cpu-prof <dir>] [--out <file>]
  *
  * 1. norm     Binance trade-frame normalization, single core (packages/adapter-binance/bench/parse.bench.ts).
  * 2. e2e      simulator → gateway → NATS subscriber, saturated, in core and acknowledged (JetStream) mode,
@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     dist: { type: 'boolean', default: false },
     out: { type: 'string' },
     modes: { type: 'string', default: 'core,jetstream' },
+    'js-window': { type: 'string' },
     'cpu-prof': { type: 'string' },
     'nats-server': { type: 'string', default: process.env['NATS_SERVER'] ?? '/usr/sbin/nats-server' },
   },
@@ -132,7 +133,7 @@ class Stack {
     writeFileSync(
       config,
       JSON.stringify({
-        nats: { servers: [nats.url], mode },
+        nats: { servers: [nats.url], mode, ...(args['js-window'] ? { window: Number(args['js-window']) } : {}) },
         http: { port: 0 },
         log: { level: 'warn', pretty: false },
         feeds: [{ venue: 'binance', instruments: symbols.map(instrumentOf), wsUrl, restUrl, reconcile: { priceCheckIntervalMs: 0 } }],
@@ -366,7 +367,7 @@ async function benchEndToEnd(withThroughput: boolean, withLatency: boolean): Pro
           duplicates: report.duplicates,
           runs,
         };
-        table.push([`e2e ${mode}`, 'sim → gateway → subscriber, saturated', `${round(rate).toLocaleString('en-US')}/s`, `gw ${cpu} µs CPU/trade`, `${(rate / natsMedian).toFixed(2)}x NATS, lost ${lost}, dup ${report.duplicates}`]);
+        table.push([`e2e ${mode}`, 'sim → gateway → subscriber, saturated', `${round(rate).toLocaleString('en-US')}/s`, `gw ${cpu} µs CPU/trade`, `${(rate / natsMedian).toFixed(2)}x NATS, lost/undelivered ${lost}, dup ${report.duplicates}`]);
         table.push([`e2e ${mode}`, 'CPU µs/trade: ' + Object.entries(perProcess).map(([k, v]) => `${k} ${v}`).join(', '), `idle est. ${round(idleEstimate).toLocaleString('en-US')}/s`, `gw 1-core ${round(1e6 / cpu).toLocaleString('en-US')}/s`, '']);
         const goal = mode === 'core' ? 200_000 : 35_000;
         targets.push({ target: `end to end ≥ ${goal / 1000}k trades/s, ${mode} mode, nothing lost`, value: `${round(rate).toLocaleString('en-US')}/s, lost ${lost}, dup ${report.duplicates}`, met: rate >= goal && lost === 0 && report.duplicates === 0 });
@@ -449,7 +450,7 @@ async function benchMemory(): Promise<void> {
       slopeMbPerMinute: round(slope / 1048576, 2),
       samples: samples.map((s) => ({ tS: round(s.tMs / 1000, 1), rssMb: mb(s.rssBytes) })),
     };
-    table.push(['memory', `gateway, ${symbols.length} instruments, ${SOAK_RATE}/s for ${SOAK_MS / 1000} s`, `RSS ${mb(idleRss)} → ${mb(endRss)} MB`, `max ${mb(maxRss)} MB`, `slope ${round(slope / 1048576, 2)} MB/min, lost ${w.missing + w.report.gaps}`]);
+    table.push(['memory', `gateway, ${symbols.length} instruments, ${SOAK_RATE}/s for ${SOAK_MS / 1000} s`, `RSS ${mb(idleRss)} → ${mb(endRss)} MB`, `max ${mb(maxRss)} MB`, `slope ${round(slope / 1048576, 2)} MB/min, gaps ${w.report.gaps}, undelivered after drain ${w.missing}`]);
     targets.push({ target: '< 150 MB RSS with 200 instruments', value: `max ${mb(maxRss)} MB`, met: maxRss < 150 * 1048576 });
     targets.push({
       target: `flat over the soak (${SOAK_MS / 1000} s)`,
