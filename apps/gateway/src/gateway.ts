@@ -101,7 +101,9 @@ export class Gateway {
         rest = new RestClient({
           baseUrl: restUrl,
           venue,
-          limits: adapter.rest.limits,
+          limits: feed.rest.weightLimit === undefined ? adapter.rest.limits : { ...adapter.rest.limits, weightPerMinute: feed.rest.weightLimit },
+          ...(feed.rest.windowMs !== undefined ? { windowMs: feed.rest.windowMs } : {}),
+          safetyFraction: feed.rest.safetyFraction,
           logger: logger.child({ venue, component: 'rest' }),
           observe: (sample) => requests.labels(venue, sample.path, sample.outcome).inc(),
         });

@@ -86,6 +86,15 @@ export const ConnectionConfig = z.strictObject({
   healthyAfterMs: durationMs.optional(),
 });
 
+export const RestConfig = z.strictObject({
+  /** The venue's request-weight limit per window (Binance: 6000 per minute); the venue's published value by default. */
+  weightLimit: z.number().int().positive().optional(),
+  /** Length of that window, ms (default 60 000). */
+  windowMs: durationMs.optional(),
+  /** Keep this fraction of the limit in reserve: requests wait before it is reached. */
+  safetyFraction: z.number().gt(0).max(1).default(0.8),
+});
+
 export const FeedConfig = z.strictObject({
   /** Venue id: `binance`. */
   venue: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'a lowercase venue id such as "binance"' }),
@@ -100,6 +109,8 @@ export const FeedConfig = z.strictObject({
   /** Feed name in logs and metrics; `<venue>` (or `<venue>-<n>` when a venue has several feeds) by default. */
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
   reconcile: ReconcileConfig.default(ReconcileConfig.parse({})),
+  /** REST rate budget (one per venue and REST URL, shared by its feeds); the venue's rules by default. */
+  rest: RestConfig.default({ safetyFraction: 0.8 }),
   /** Connection tuning; the venue's rules by default. */
   connection: ConnectionConfig.default({}),
 });
