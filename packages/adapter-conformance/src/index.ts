@@ -1,1 +1,41 @@
-export {};
+// The adapter conformance kit: one shared vitest suite every venue adapter runs (see docs/adding-a-venue.md).
+export { describeAdapterConformance } from './suite.js';
+export { readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures, type FixtureFile } from './fixtures.js';
+export { fromVenueSim, type FromVenueSimOptions, type VenueSimHandle } from './venue-sim.js';
+export {
+  RECEIVE_TIME_US,
+  REJECTION_REASONS,
+  checkAdapterObject,
+  checkConnectPlan,
+  checkControl,
+  checkParsed,
+  checkRejection,
+  checkRestRequest,
+  checkTrade,
+  collect,
+  type Parsed,
+  type TradeContext,
+} from './checks.js';
+export { fieldMutations, genericBadFrames, type FieldMutation, type GenericBadFrame } from './bad-frames.js';
+export { compareWithSim, coveredIds, runSimScenario, type BackfillCall, type SimReport, type SimScenarioOptions } from './sim-check.js';
+export type {
+  ConformanceFixtures,
+  ConformanceOptions,
+  ConformanceSim,
+  ControlFixture,
+  ExpectedTrade,
+  RejectionFixture,
+  RestErrorFixture,
+  RestFixtures,
+  RestInstrumentsFixture,
+  RestLastPriceFixture,
+  RestTradesFixture,
+  SimTradeView,
+  TradeFixture,
+} from './types.js';
+
+/**
+ * The exchange simulators, for adapters' conformance tests (adapters may not import the simulator
+ * package directly; the kit may): `exchangeSim.startBinanceSim()`, `exchangeSim.bybitTradeId`, …
+ */
+export * as exchangeSim from '@tickgate/exchange-sim';
