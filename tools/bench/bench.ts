@@ -211,7 +211,9 @@ const table: string[][] = [];
 const targets: Array<{ target: string; value: string; met: boolean | null }> = [];
 
 function mark(section: string): void {
-  loads.push({ section, ...load() });
+  const l = load();
+  loads.push({ section, ...l });
+  console.log(`… ${section} (load ${l.load1}/${l.load5}/${l.load15})`);
 }
 
 async function benchNormalization(): Promise<void> {
