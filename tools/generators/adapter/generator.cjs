@@ -54,6 +54,9 @@ async function adapterGenerator(tree, options) {
   return () => {
     // Links the new workspace package into node_modules and records it in package-lock.json.
     installPackagesTask(tree, true);
+    if (!/^[a-z][a-z0-9]*$/.test(venue)) {
+      console.warn(`Note: the gateway's feed config takes venue ids of lowercase letters and digits only; "${venue}" needs that rule widened before the gateway can run it.`);
+    }
     console.log(
       [
         '',
