@@ -1,4 +1,4 @@
-import { isInstrumentId } from '@tickgate/schema';
+import { isInstrumentId, isVenueId } from '@tickgate/schema';
 import { z } from 'zod';
 
 const natsUrl = z
@@ -97,7 +97,7 @@ export const RestConfig = z.strictObject({
 
 export const FeedConfig = z.strictObject({
   /** Venue id: `binance`. */
-  venue: z.string().regex(/^[a-z][a-z0-9]*$/, { message: 'a lowercase venue id such as "binance"' }),
+  venue: z.string().refine(isVenueId, { message: 'a lowercase venue id such as "binance"' }),
   /** Normalized instruments, `BASE-QUOTE`. */
   instruments: z
     .array(z.string().refine(isInstrumentId, { message: 'not a BASE-QUOTE instrument such as "BTC-USDT"' }))
