@@ -76,7 +76,10 @@ export class Gateway {
       this.http = await startHttp(
         {
           readiness: () => this.readiness(),
-          metrics: () => this.metrics.text(),
+          metrics: () => {
+            this.sampleMetrics();
+            return this.metrics.text();
+          },
           metricsContentType: this.metrics.registry.contentType,
         },
         { port: config.http.port, host: config.http.host },
@@ -135,6 +138,7 @@ export class Gateway {
   }
 
   private sampleMetrics(): void {
+    for (const task of this.tasks) task.sampleMetrics();
     const stats = this.publisher?.stats();
     if (stats) {
       this.metrics.publishInFlight.set(stats.buffered + this.tasks.reduce((n, t) => n + t.backlog, 0));

@@ -202,8 +202,13 @@ export class FeedTask {
 
   private tick(): void {
     const now = Date.now();
+    for (const seq of this.sequencers.values()) seq.tick(now);
+    this.sampleMetrics(now);
+  }
+
+  /** Bring the sampled metrics (counters kept by the runners and sequencers, ages) up to date. */
+  sampleMetrics(now = Date.now()): void {
     for (const [instrument, seq] of this.sequencers) {
-      seq.tick(now);
       const duplicates = seq.counters().duplicates;
       const seen = this.duplicatesSeen.get(instrument) ?? 0;
       if (duplicates > seen) this.opts.metrics.duplicatesDropped.labels(this.venue, instrument).inc(duplicates - seen);
