@@ -19,3 +19,4 @@ export {
 export * from './runner/index.js';
 export * from './sequencing/index.js';
 export * from './rest/index.js';
+export * from './parse-kit.js';

@@ -1,0 +1,179 @@
+import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
+import { describe, expect, it } from 'vitest';
+import type { Rejection } from './adapter.js';
+import { ParseError } from './errors.js';
+import {
+  invalidFieldError,
+  isIntegerText,
+  isJsonObject,
+  RAW_PREVIEW_CHARS,
+  rawPreview,
+  rejectField,
+  rejectFrame,
+  requireDecimalField,
+  requireStringField,
+  rfc3339ToMicros,
+  valuePreview,
+} from './parse-kit.js';
+
+function sink(): { rejections: Rejection[]; trade: () => void; control: () => void; reject: (r: Rejection) => void } {
+  const rejections: Rejection[] = [];
+  return { rejections, trade: () => undefined, control: () => undefined, reject: (r) => rejections.push(r) };
+}
+
+describe('rawPreview', () => {
+  it('keeps a short frame whole and cuts a long one to RAW_PREVIEW_CHARS', () => {
+    expect(RAW_PREVIEW_CHARS).toBe(200);
+    expect(rawPreview('{"a":1}')).toBe('{"a":1}');
+    const long = 'x'.repeat(RAW_PREVIEW_CHARS + 50);
+    expect(rawPreview(long)).toBe('x'.repeat(RAW_PREVIEW_CHARS));
+    expect(rawPreview('y'.repeat(RAW_PREVIEW_CHARS))).toHaveLength(RAW_PREVIEW_CHARS);
+  });
+});
+
+describe('valuePreview', () => {
+  it('names a missing value and writes others as JSON', () => {
+    expect(valuePreview(undefined)).toBe('missing');
+    expect(valuePreview(null)).toBe('null');
+    expect(valuePreview('BTC')).toBe('"BTC"');
+    expect(valuePreview(12)).toBe('12');
+    expect(valuePreview({ a: [1] })).toBe('{"a":[1]}');
+  });
+  it('falls back to String() where JSON has nothing or fails', () => {
+    expect(valuePreview(() => 1)).toBe('() => 1');
+    expect(valuePreview(10n)).toBe('10');
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(valuePreview(cyclic)).toBe('[object Object]');
+  });
+  it('cuts to 40 characters by default, or to the limit given', () => {
+    const s = 'a'.repeat(100);
+    expect(valuePreview(s)).toBe(`"${'a'.repeat(36)}...`);
+    expect(valuePreview(s)).toHaveLength(40);
+    expect(valuePreview(s, 60)).toHaveLength(60);
+    expect(valuePreview('a'.repeat(38))).toHaveLength(40); // exactly at the limit: kept whole
+    expect(valuePreview('a'.repeat(38)).endsWith('..."')).toBe(false);
+  });
+});
+
+describe('rejectFrame / rejectField', () => {
+  it('reports the reason, message and raw preview, with instrument and trade id only when given', () => {
+    const s = sink();
+    rejectFrame(s, 'malformed-json', 'frame is not JSON', 'z'.repeat(300));
+    rejectFrame(s, 'unknown-instrument', 'm', '{}', undefined, '7');
+    rejectFrame(s, 'invalid-field', 'm', '{}', 'BTC-USD', '8');
+    expect(s.rejections[0]).toEqual({ reason: 'malformed-json', message: 'frame is not JSON', raw: 'z'.repeat(200) });
+    expect(Object.keys(s.rejections[0]!)).toEqual(['reason', 'message', 'raw']);
+    expect(s.rejections[1]).toEqual({ reason: 'unknown-instrument', message: 'm', raw: '{}', tradeId: '7' });
+    expect('instrument' in s.rejections[1]!).toBe(false);
+    expect(s.rejections[2]).toEqual({ reason: 'invalid-field', message: 'm', raw: '{}', instrument: 'BTC-USD', tradeId: '8' });
+  });
+  it('writes invalid-field messages as "<field>: <what> (got <preview>)"', () => {
+    const s = sink();
+    rejectField(s, 'data[0].p', 'price is not a string', 5, '{"p":5}', 'BTC-USD', '1');
+    rejectField(s, 's', 'symbol is not a string', undefined, '{}');
+    expect(s.rejections).toEqual([
+      { reason: 'invalid-field', message: 'data[0].p: price is not a string (got 5)', raw: '{"p":5}', instrument: 'BTC-USD', tradeId: '1' },
+      { reason: 'invalid-field', message: 's: symbol is not a string (got missing)', raw: '{}' },
+    ]);
+  });
+});
+
+describe('isJsonObject', () => {
+  it('accepts objects only', () => {
+    expect(isJsonObject({})).toBe(true);
+    expect(isJsonObject({ a: 1 })).toBe(true);
+    for (const v of [null, undefined, [], [1], 'x', 1, true]) expect(isJsonObject(v), String(v)).toBe(false);
+  });
+});
+
+describe('isIntegerText', () => {
+  it('accepts digits without a leading zero, up to maxDigits', () => {
+    expect(isIntegerText('0', 3)).toBe(true);
+    expect(isIntegerText('123', 3)).toBe(true);
+    expect(isIntegerText('1234', 3)).toBe(false);
+    for (const bad of ['', '01', '-1', '1.0', '1e3', ' 1', '1 ', '١']) expect(isIntegerText(bad, 20), bad).toBe(false);
+  });
+});
+
+describe('REST field helpers', () => {
+  it('invalidFieldError is a ParseError with a 60-character preview', () => {
+    const e = invalidFieldError('trades[0].id', 'not a non-negative integer', 'q'.repeat(100));
+    expect(e).toBeInstanceOf(ParseError);
+    expect(e.reason).toBe('invalid-field');
+    expect(e.message).toBe(`trades[0].id: not a non-negative integer (got "${'q'.repeat(56)}...)`);
+  });
+  it('requireDecimalField canonicalizes or throws naming the path', () => {
+    expect(requireDecimalField({ px: '1.50' }, 'px', 'trades[1]')).toBe('1.5');
+    expect(() => requireDecimalField({ px: 1.5 }, 'px', 'trades[1]')).toThrow('trades[1].px: not a plain positive decimal string (got 1.5)');
+    expect(() => requireDecimalField({}, 'px', 't')).toThrow('t.px: not a plain positive decimal string (got missing)');
+    expect(() => requireDecimalField({ px: '-1' }, 'px', 't')).toThrow(ParseError);
+  });
+  it('requireStringField accepts non-empty strings only', () => {
+    expect(requireStringField({ s: 'BTC' }, 's', 'x')).toBe('BTC');
+    expect(() => requireStringField({ s: '' }, 's', 'x')).toThrow('x.s: not a non-empty string (got "")');
+    expect(() => requireStringField({ s: 3 }, 's', 'x')).toThrow(ParseError);
+  });
+});
+
+describe('rfc3339ToMicros', () => {
+  it('is exact to the microsecond', () => {
+    expect(rfc3339ToMicros('2014-11-07T08:19:27.028459Z')).toBe(1_415_348_367_028_459);
+    expect(rfc3339ToMicros('2023-09-25T07:48:36.925533Z')).toBe(1_695_628_116_925_533);
+    expect(rfc3339ToMicros('2023-09-25T07:48:36Z')).toBe(1_695_628_116_000_000);
+    expect(rfc3339ToMicros('2023-09-25T07:48:36.9Z')).toBe(1_695_628_116_900_000);
+    expect(rfc3339ToMicros('2023-09-25T07:48:36.000001Z')).toBe(1_695_628_116_000_001);
+  });
+  it('truncates fraction digits beyond the sixth', () => {
+    expect(rfc3339ToMicros('2023-09-25T07:48:36.9255339999Z')).toBe(1_695_628_116_925_533);
+  });
+  it('accepts t, a space, z and offsets', () => {
+    const us = 1_415_348_367_028_459;
+    expect(rfc3339ToMicros('2014-11-07t08:19:27.028459z')).toBe(us);
+    expect(rfc3339ToMicros('2014-11-07 08:19:27.028459Z')).toBe(us);
+    expect(rfc3339ToMicros('2014-11-07T09:19:27.028459+01:00')).toBe(us);
+    expect(rfc3339ToMicros('2014-11-07T07:19:27.028459-01:00')).toBe(us);
+    expect(rfc3339ToMicros('2014-11-07T13:49:27.028459+05:30')).toBe(us);
+    expect(rfc3339ToMicros('2014-11-07T08:19:27.028459+00:00')).toBe(us);
+  });
+  it('knows leap years', () => {
+    expect(rfc3339ToMicros('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29) * 1000);
+    expect(rfc3339ToMicros('2012-02-29T23:59:59.5Z')).toBe(Date.UTC(2012, 1, 29, 23, 59, 59) * 1000 + 500_000);
+    expect(rfc3339ToMicros('2023-02-29T00:00:00Z')).toBeUndefined();
+    expect(rfc3339ToMicros('2019-02-29T00:00:00Z')).toBeUndefined();
+    // Century years are leap only when divisible by 400 (2000 and 2100 lie outside the plausible range).
+    expect(rfc3339ToMicros('2100-02-29T00:00:00Z')).toBeUndefined();
+  });
+  it('rejects impossible dates and malformed text', () => {
+    for (const bad of [
+      '2014-02-30T00:00:00Z',
+      '2014-04-31T00:00:00Z',
+      '2014-13-01T00:00:00Z',
+      '2014-00-01T00:00:00Z',
+      '2014-01-00T00:00:00Z',
+      '2014-01-01T24:00:00Z',
+      '2014-01-01T00:60:00Z',
+      '2016-12-31T23:59:60Z',
+      '2014-01-01T00:00:00.Z',
+      '2014-01-01T00:00:00',
+      '2014-01-01T00:00:00+0100',
+      '2014-01-01T00:00:00+24:00',
+      '2014-01-01T00:00:00Zx',
+      '2014-01-01X00:00:00Z',
+      '2014/01/01T00:00:00Z',
+      '14-01-01T00:00:00Z',
+      '',
+    ]) {
+      expect(rfc3339ToMicros(bad), bad).toBeUndefined();
+    }
+    expect(rfc3339ToMicros(1_415_348_367_028)).toBeUndefined();
+    expect(rfc3339ToMicros(null)).toBeUndefined();
+  });
+  it('rejects times outside MIN_TIME_US..MAX_TIME_US', () => {
+    expect(rfc3339ToMicros('2008-12-31T23:59:59.999999Z')).toBeUndefined();
+    expect(rfc3339ToMicros('2009-01-01T00:00:00Z')).toBe(MIN_TIME_US);
+    expect(rfc3339ToMicros('2100-01-01T00:00:00Z')).toBe(MAX_TIME_US);
+    expect(rfc3339ToMicros('2100-01-01T00:00:00.000001Z')).toBeUndefined();
+    expect(rfc3339ToMicros('1970-01-01T00:00:00Z')).toBeUndefined();
+  });
+});
