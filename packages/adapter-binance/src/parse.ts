@@ -1,4 +1,4 @@
-import type { ControlEvent, FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { rejectField, rejectFrame, valuePreview, type ControlEvent, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import type { BinanceRequestId } from './messages.js';
 
@@ -19,6 +19,9 @@ import type { BinanceRequestId } from './messages.js';
 /** The venue id used in subjects and on every trade. */
 export const BINANCE_VENUE = 'binance';
 
+/** Longest start of a raw frame kept in a rejection (shared by every adapter). */
+export { RAW_PREVIEW_CHARS } from '@tickgate/core';
+
 /** Unit of the stream's times: `ms` by default on Binance, `us` with `timeUnit=MICROSECOND` in the URL. */
 export type BinanceTimeUnit = 'ms' | 'us';
 
@@ -28,38 +31,6 @@ export interface BinanceParserOptions {
    * connect URL asks for. A time in the other unit is rejected as implausible, not guessed.
    */
   readonly timeUnit?: BinanceTimeUnit;
-}
-
-/** A JSON object as read from the wire, before its fields are checked. */
-type JsonObject = { readonly [key: string]: unknown };
-
-/** Longest start of a raw frame kept in a rejection. */
-export const RAW_PREVIEW_CHARS = 200;
-
-function head(raw: string): string {
-  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
-}
-
-function preview(value: unknown): string {
-  if (value === undefined) return 'missing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
-  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
-  if (instrument !== undefined) rejection.instrument = instrument;
-  if (tradeId !== undefined) rejection.tradeId = tradeId;
-  sink.reject(rejection);
-}
-
-function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
-  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
 }
 
 /** A request id as Binance echoes it, or `undefined` when the field is absent or not an id. */
@@ -113,39 +84,39 @@ export function parseTradePayload(d: JsonObject, raw: string, receiveTimeUs: num
   const s = d['s'];
   const tradeId = tradeIdOf(d['t']);
   if (typeof s !== 'string') {
-    invalidField(sink, 's', 'symbol is not a string', s, raw, undefined, tradeId);
+    rejectField(sink, 's', 'symbol is not a string', s, raw, undefined, tradeId);
     return;
   }
   const info = instruments.bySymbol(s);
   if (info === undefined) {
-    reject(sink, 'unknown-instrument', `s: symbol ${preview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    rejectFrame(sink, 'unknown-instrument', `s: symbol ${valuePreview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
     return;
   }
   const instrument = info.instrument;
   if (tradeId === undefined) {
-    invalidField(sink, 't', 'trade id is not a non-negative integer', d['t'], raw, instrument);
+    rejectField(sink, 't', 'trade id is not a non-negative integer', d['t'], raw, instrument);
     return;
   }
   const p = d['p'];
   const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
   if (price === undefined) {
-    invalidField(sink, 'p', 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
+    rejectField(sink, 'p', 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
     return;
   }
   const q = d['q'];
   const quantity = typeof q === 'string' ? canonicalDecimalOrUndefined(q) : undefined;
   if (quantity === undefined) {
-    invalidField(sink, 'q', 'quantity is not a plain positive decimal string within the schema digits', q, raw, instrument, tradeId);
+    rejectField(sink, 'q', 'quantity is not a plain positive decimal string within the schema digits', q, raw, instrument, tradeId);
     return;
   }
   const tradeTime = toMicros(d['T'], timeUnit);
   if (tradeTime === undefined) {
-    invalidField(sink, 'T', `trade time is not a plausible integer time in ${timeUnit === 'us' ? 'microseconds' : 'milliseconds'}`, d['T'], raw, instrument, tradeId);
+    rejectField(sink, 'T', `trade time is not a plausible integer time in ${timeUnit === 'us' ? 'microseconds' : 'milliseconds'}`, d['T'], raw, instrument, tradeId);
     return;
   }
   const m = d['m'];
   if (typeof m !== 'boolean') {
-    invalidField(sink, 'm', 'buyer-is-maker flag is not a boolean', m, raw, instrument, tradeId);
+    rejectField(sink, 'm', 'buyer-is-maker flag is not a boolean', m, raw, instrument, tradeId);
     return;
   }
   const trade: Trade = {
@@ -187,7 +158,7 @@ function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: Parse
     const requestId = requestIdOf(d['id']);
     const event: { type: 'error'; message: string; code?: string | number; requestId?: BinanceRequestId } = {
       type: 'error',
-      message: typeof msg === 'string' ? msg : `error without a message (got ${preview(msg)})`,
+      message: typeof msg === 'string' ? msg : `error without a message (got ${valuePreview(msg)})`,
     };
     if (typeof code === 'number' || typeof code === 'string') event.code = code;
     if (requestId !== undefined) event.requestId = requestId;
@@ -198,7 +169,7 @@ function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: Parse
     sink.control({ type: 'ignored', what: 'bookTicker' });
     return;
   }
-  reject(sink, 'unknown-message', Array.isArray(d) ? 'frame or payload is not a JSON object' : 'no event type and not a control answer', raw);
+  rejectFrame(sink, 'unknown-message', Array.isArray(d) ? 'frame or payload is not a JSON object' : 'no event type and not a control answer', raw);
 }
 
 /**
@@ -210,12 +181,12 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   try {
     msg = JSON.parse(raw);
   } catch {
-    reject(sink, 'malformed-json', 'frame is not JSON', raw);
+    rejectFrame(sink, 'malformed-json', 'frame is not JSON', raw);
     return;
   }
   // Arrays pass this check (cheaper than `Array.isArray` on every frame) and end as unknown messages below.
   if (typeof msg !== 'object' || msg === null) {
-    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
     return;
   }
   const frame = msg as JsonObject;
@@ -224,12 +195,12 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   const combined = stream !== undefined;
   if (combined) {
     if (typeof stream !== 'string') {
-      invalidField(sink, 'stream', 'stream name is not a string', stream, raw);
+      rejectField(sink, 'stream', 'stream name is not a string', stream, raw);
       return;
     }
     const data = frame['data'];
     if (typeof data !== 'object' || data === null) {
-      invalidField(sink, 'data', 'combined-stream payload is not an object', data, raw);
+      rejectField(sink, 'data', 'combined-stream payload is not an object', data, raw);
       return;
     }
     d = data as JsonObject;
@@ -247,7 +218,7 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     const timeUs = toMicros(E, typeof E === 'number' && E < 1e14 ? 'ms' : 'us');
     sink.control(timeUs === undefined ? { type: 'shutdown-notice' } : { type: 'shutdown-notice', timeUs });
   } else {
-    reject(sink, 'unknown-message', `unknown event type ${preview(e)}`, raw);
+    rejectFrame(sink, 'unknown-message', `unknown event type ${valuePreview(e)}`, raw);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import type { BinanceExchangeInfo, BinanceRestTrade, BinanceSymbolInfo, BinanceTickerPrice } from './messages.js';
 import { BINANCE_VENUE } from './parse.js';
@@ -18,45 +18,17 @@ export const binanceRestLimits: RestLimits = {
 /** Asks for microsecond times in REST answers. */
 const MICROSECOND_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'X-MBX-TIME-UNIT': 'MICROSECOND' });
 
-type JsonObject = { readonly [key: string]: unknown };
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function bad(path: string, what: string, value: unknown): ParseError {
-  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
-}
-
 /** JSON of a 2xx body; a Binance error object (`{"code":…,"msg":…}`) is an `unknown-message`. */
 function readJson(body: string, endpoint: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
   }
-  if (isObject(value) && typeof value['code'] === 'number' && typeof value['msg'] === 'string') {
+  if (isJsonObject(value) && typeof value['code'] === 'number' && typeof value['msg'] === 'string') {
     throw new ParseError('unknown-message', `${endpoint}: Binance error ${value['code']}: ${value['msg']}`);
   }
-  return value;
-}
-
-function decimalField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
-  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
-  return canonical;
-}
-
-function stringField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
   return value;
 }
 
@@ -85,22 +57,22 @@ function checkLimit(limit: number): number {
 /** Parse a `trades` / `historicalTrades` body into ascending trades of `instrument`, `source: 'rest'`. */
 export function parseRestTrades(body: string, instrument: InstrumentInfo, receiveTimeUs: number, endpoint = 'trades'): Trade[] {
   const value = readJson(body, endpoint);
-  if (!Array.isArray(value)) throw bad(endpoint, 'body is not an array of trades', value);
+  if (!Array.isArray(value)) throw invalidFieldError(endpoint, 'body is not an array of trades', value);
   const trades: Trade[] = [];
   let lastId = -1;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const path = `${endpoint}[${i}]`;
-    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    if (!isJsonObject(item)) throw invalidFieldError(path, 'trade is not an object', item);
     const rawTrade = item as Partial<Record<keyof BinanceRestTrade, unknown>>;
     const id = rawTrade.id;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw bad(`${path}.id`, 'not a non-negative integer', id);
-    if (id <= lastId) throw bad(`${path}.id`, `trades are not in ascending id order (after ${lastId})`, id);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw invalidFieldError(`${path}.id`, 'not a non-negative integer', id);
+    if (id <= lastId) throw invalidFieldError(`${path}.id`, `trades are not in ascending id order (after ${lastId})`, id);
     lastId = id;
     const tradeTime = restTimeToMicros(rawTrade.time);
-    if (tradeTime === undefined) throw bad(`${path}.time`, 'not a plausible time in µs or ms', rawTrade.time);
+    if (tradeTime === undefined) throw invalidFieldError(`${path}.time`, 'not a plausible time in µs or ms', rawTrade.time);
     const isBuyerMaker = rawTrade.isBuyerMaker;
-    if (typeof isBuyerMaker !== 'boolean') throw bad(`${path}.isBuyerMaker`, 'not a boolean', isBuyerMaker);
+    if (typeof isBuyerMaker !== 'boolean') throw invalidFieldError(`${path}.isBuyerMaker`, 'not a boolean', isBuyerMaker);
     trades.push({
       v: 1,
       type: 'trade',
@@ -108,8 +80,8 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
       instrument: instrument.instrument,
       symbol: instrument.symbol,
       id: String(id),
-      price: decimalField(item, 'price', path),
-      quantity: decimalField(item, 'qty', path),
+      price: requireDecimalField(item, 'price', path),
+      quantity: requireDecimalField(item, 'qty', path),
       side: isBuyerMaker ? 'sell' : 'buy',
       tradeTime,
       receiveTime: receiveTimeUs,
@@ -121,33 +93,33 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
 
 /** Parse one `exchangeInfo` symbol into `InstrumentInfo` (`BASE-QUOTE`, canonical tick and step sizes). */
 export function parseSymbolInfo(value: unknown, path = 'symbols[0]'): InstrumentInfo {
-  if (!isObject(value)) throw bad(path, 'symbol is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError(path, 'symbol is not an object', value);
   const raw = value as Partial<Record<keyof BinanceSymbolInfo, unknown>>;
-  const symbol = stringField(value, 'symbol', path);
-  const base = stringField(value, 'baseAsset', path);
-  const quote = stringField(value, 'quoteAsset', path);
+  const symbol = requireStringField(value, 'symbol', path);
+  const base = requireStringField(value, 'baseAsset', path);
+  const quote = requireStringField(value, 'quoteAsset', path);
   const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw bad(`${path}.baseAsset`, 'assets do not form a BASE-QUOTE instrument id', instrument);
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseAsset`, 'assets do not form a BASE-QUOTE instrument id', instrument);
   const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.status !== undefined) info.status = stringField(value, 'status', path);
+  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
   const filters = raw.filters;
   if (filters !== undefined) {
-    if (!Array.isArray(filters)) throw bad(`${path}.filters`, 'not an array', filters);
+    if (!Array.isArray(filters)) throw invalidFieldError(`${path}.filters`, 'not an array', filters);
     filters.forEach((filter: unknown, j) => {
-      if (!isObject(filter)) throw bad(`${path}.filters[${j}]`, 'filter is not an object', filter);
+      if (!isJsonObject(filter)) throw invalidFieldError(`${path}.filters[${j}]`, 'filter is not an object', filter);
       // A zero increment means "no constraint": leave it out rather than reject the symbol.
       if (filter['filterType'] === 'PRICE_FILTER') {
         const tick = filter['tickSize'];
-        if (typeof tick !== 'string') throw bad(`${path}.filters[${j}].tickSize`, 'not a decimal string', tick);
+        if (typeof tick !== 'string') throw invalidFieldError(`${path}.filters[${j}].tickSize`, 'not a decimal string', tick);
         const canonical = canonicalDecimalOrUndefined(tick);
         if (canonical !== undefined) info.tickSize = canonical;
-        else if (!/^0+(\.0+)?$/.test(tick)) throw bad(`${path}.filters[${j}].tickSize`, 'not a plain decimal string', tick);
+        else if (!/^0+(\.0+)?$/.test(tick)) throw invalidFieldError(`${path}.filters[${j}].tickSize`, 'not a plain decimal string', tick);
       } else if (filter['filterType'] === 'LOT_SIZE') {
         const step = filter['stepSize'];
-        if (typeof step !== 'string') throw bad(`${path}.filters[${j}].stepSize`, 'not a decimal string', step);
+        if (typeof step !== 'string') throw invalidFieldError(`${path}.filters[${j}].stepSize`, 'not a decimal string', step);
         const canonical = canonicalDecimalOrUndefined(step);
         if (canonical !== undefined) info.stepSize = canonical;
-        else if (!/^0+(\.0+)?$/.test(step)) throw bad(`${path}.filters[${j}].stepSize`, 'not a plain decimal string', step);
+        else if (!/^0+(\.0+)?$/.test(step)) throw invalidFieldError(`${path}.filters[${j}].stepSize`, 'not a plain decimal string', step);
       }
     });
   }
@@ -157,19 +129,19 @@ export function parseSymbolInfo(value: unknown, path = 'symbols[0]'): Instrument
 /** Parse an `exchangeInfo` body. */
 export function parseExchangeInfo(body: string): InstrumentInfo[] {
   const value = readJson(body, 'exchangeInfo');
-  if (!isObject(value)) throw bad('exchangeInfo', 'body is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError('exchangeInfo', 'body is not an object', value);
   const symbols = (value as Partial<Record<keyof BinanceExchangeInfo, unknown>>).symbols;
-  if (!Array.isArray(symbols)) throw bad('exchangeInfo.symbols', 'not an array', symbols);
+  if (!Array.isArray(symbols)) throw invalidFieldError('exchangeInfo.symbols', 'not an array', symbols);
   return symbols.map((s: unknown, i) => parseSymbolInfo(s, `exchangeInfo.symbols[${i}]`));
 }
 
 /** Parse a `ticker/price` body for `symbol` into a canonical decimal. */
 export function parseTickerPrice(body: string, symbol: string): string {
   const value = readJson(body, 'ticker/price');
-  if (!isObject(value)) throw bad('ticker/price', 'body is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError('ticker/price', 'body is not an object', value);
   const raw = value as Partial<Record<keyof BinanceTickerPrice, unknown>>;
-  if (raw.symbol !== symbol) throw bad('ticker/price.symbol', `not the symbol asked for (${symbol})`, raw.symbol);
-  return decimalField(value, 'price', 'ticker/price');
+  if (raw.symbol !== symbol) throw invalidFieldError('ticker/price.symbol', `not the symbol asked for (${symbol})`, raw.symbol);
+  return requireDecimalField(value, 'price', 'ticker/price');
 }
 
 /** `GET /api/v3/exchangeInfo` for `symbols` (`symbol=` for one, a JSON array for several; weight 20). */
