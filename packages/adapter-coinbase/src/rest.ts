@@ -1,7 +1,7 @@
-import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, isInstrumentId, type Trade } from '@tickgate/schema';
+import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, rfc3339ToMicros, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { CoinbaseProduct, CoinbaseRestTrade, CoinbaseTicker } from './messages.js';
-import { COINBASE_VENUE, rfc3339ToMicros, takerSideOf } from './parse.js';
+import { COINBASE_VENUE, takerSideOf } from './parse.js';
 
 /** Default public REST endpoint. */
 export const COINBASE_REST_URL = 'https://api.exchange.coinbase.com';
@@ -18,45 +18,17 @@ export const coinbaseRestLimits: RestLimits = {
 /** Coinbase Exchange refuses requests without a User-Agent. */
 const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'User-Agent': 'tickgate' });
 
-type JsonObject = { readonly [key: string]: unknown };
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function bad(path: string, what: string, value: unknown): ParseError {
-  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
-}
-
 /** JSON of a 2xx body; a Coinbase error object (`{"message":"NotFound"}`) is an `unknown-message`. */
 function readJson(body: string, endpoint: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
   }
-  if (isObject(value) && typeof value['message'] === 'string' && Object.keys(value).length === 1) {
+  if (isJsonObject(value) && typeof value['message'] === 'string' && Object.keys(value).length === 1) {
     throw new ParseError('unknown-message', `${endpoint}: Coinbase error: ${value['message']}`);
   }
-  return value;
-}
-
-function decimalField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
-  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
-  return canonical;
-}
-
-function stringField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
   return value;
 }
 
@@ -87,24 +59,24 @@ function checkTradeId(id: string): bigint {
 export function parseRestTrades(body: string, instrument: InstrumentInfo, receiveTimeUs: number, range?: { from: bigint; to: bigint }): Trade[] {
   const endpoint = 'trades';
   const value = readJson(body, endpoint);
-  if (!Array.isArray(value)) throw bad(endpoint, 'body is not an array of trades', value);
+  if (!Array.isArray(value)) throw invalidFieldError(endpoint, 'body is not an array of trades', value);
   const trades: { id: bigint; trade: Trade }[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const path = `${endpoint}[${i}]`;
-    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    if (!isJsonObject(item)) throw invalidFieldError(path, 'trade is not an object', item);
     const rawTrade = item as Partial<Record<keyof CoinbaseRestTrade, unknown>>;
     const id = rawTrade.trade_id;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw bad(`${path}.trade_id`, 'not a non-negative integer', id);
-    if (seen.has(id)) throw bad(`${path}.trade_id`, 'duplicate trade id', id);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) throw invalidFieldError(`${path}.trade_id`, 'not a non-negative integer', id);
+    if (seen.has(id)) throw invalidFieldError(`${path}.trade_id`, 'duplicate trade id', id);
     seen.add(id);
     const big = BigInt(id);
     if (range !== undefined && (big < range.from || big > range.to)) continue;
     const tradeTime = rfc3339ToMicros(rawTrade.time);
-    if (tradeTime === undefined) throw bad(`${path}.time`, 'not a plausible RFC 3339 time', rawTrade.time);
+    if (tradeTime === undefined) throw invalidFieldError(`${path}.time`, 'not a plausible RFC 3339 time', rawTrade.time);
     const side = takerSideOf(rawTrade.side);
-    if (side === undefined) throw bad(`${path}.side`, 'maker side is not "buy" or "sell"', rawTrade.side);
+    if (side === undefined) throw invalidFieldError(`${path}.side`, 'maker side is not "buy" or "sell"', rawTrade.side);
     trades.push({
       id: big,
       trade: {
@@ -114,8 +86,8 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
         instrument: instrument.instrument,
         symbol: instrument.symbol,
         id: String(id),
-        price: decimalField(item, 'price', path),
-        quantity: decimalField(item, 'size', path),
+        price: requireDecimalField(item, 'price', path),
+        quantity: requireDecimalField(item, 'size', path),
         side,
         tradeTime,
         receiveTime: receiveTimeUs,
@@ -129,17 +101,17 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
 
 /** Parse one product (`/products/{id}` or an element of `/products`) into `InstrumentInfo`. */
 export function parseProduct(value: unknown, path = 'product'): InstrumentInfo {
-  if (!isObject(value)) throw bad(path, 'product is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError(path, 'product is not an object', value);
   const raw = value as Partial<Record<keyof CoinbaseProduct, unknown>>;
-  const symbol = stringField(value, 'id', path);
-  const base = stringField(value, 'base_currency', path);
-  const quote = stringField(value, 'quote_currency', path);
+  const symbol = requireStringField(value, 'id', path);
+  const base = requireStringField(value, 'base_currency', path);
+  const quote = requireStringField(value, 'quote_currency', path);
   const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw bad(`${path}.base_currency`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.base_currency`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
   const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.quote_increment !== undefined) info.tickSize = decimalField(value, 'quote_increment', path);
-  if (raw.base_increment !== undefined) info.stepSize = decimalField(value, 'base_increment', path);
-  if (raw.status !== undefined) info.status = stringField(value, 'status', path);
+  if (raw.quote_increment !== undefined) info.tickSize = requireDecimalField(value, 'quote_increment', path);
+  if (raw.base_increment !== undefined) info.stepSize = requireDecimalField(value, 'base_increment', path);
+  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
   return info;
 }
 
@@ -151,7 +123,7 @@ export function parseProducts(body: string, symbols: readonly string[]): Instrum
   const found = new Map<string, InstrumentInfo>();
   list.forEach((item, i) => {
     // Read only the asked-for products: one odd listing elsewhere must not fail the request.
-    if (isObject(item) && typeof item['id'] === 'string' && !wanted.has(item['id'])) return;
+    if (isJsonObject(item) && typeof item['id'] === 'string' && !wanted.has(item['id'])) return;
     const info = parseProduct(item, Array.isArray(value) ? `products[${i}]` : 'product');
     found.set(info.symbol, info);
   });
@@ -164,10 +136,10 @@ export function parseProducts(body: string, symbols: readonly string[]): Instrum
 /** Parse a `/products/{id}/ticker` body into the last price, canonical decimal. */
 export function parseTicker(body: string): string {
   const value = readJson(body, 'ticker');
-  if (!isObject(value)) throw bad('ticker', 'body is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError('ticker', 'body is not an object', value);
   const raw = value as Partial<Record<keyof CoinbaseTicker, unknown>>;
-  if (raw.price === undefined) throw bad('ticker.price', 'missing', raw.price);
-  return decimalField(value, 'price', 'ticker');
+  if (raw.price === undefined) throw invalidFieldError('ticker.price', 'missing', raw.price);
+  return requireDecimalField(value, 'price', 'ticker');
 }
 
 /**
