@@ -1,4 +1,4 @@
-import type { FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { isIntegerText, isJsonObject, rejectField, rejectFrame, valuePreview, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 
 /**
@@ -16,51 +16,8 @@ import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } fro
 /** The venue id used in subjects and on every trade. */
 export const OKX_VENUE = 'okx';
 
-/** Longest start of a raw frame kept in a rejection. */
-export const RAW_PREVIEW_CHARS = 200;
-
-type JsonObject = { readonly [key: string]: unknown };
-
-function head(raw: string): string {
-  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
-}
-
-function preview(value: unknown): string {
-  if (value === undefined) return 'missing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
-  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
-  if (instrument !== undefined) rejection.instrument = instrument;
-  if (tradeId !== undefined) rejection.tradeId = tradeId;
-  sink.reject(rejection);
-}
-
-function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
-  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** True when `s` is a non-empty run of ASCII digits without a leading zero (or exactly "0"). */
-function isIntegerText(s: string, maxDigits: number): boolean {
-  const n = s.length;
-  if (n === 0 || n > maxDigits || (n > 1 && s.charCodeAt(0) === 48)) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
+/** Longest start of a raw frame kept in a rejection (shared by every adapter). */
+export { RAW_PREVIEW_CHARS } from '@tickgate/core';
 
 /** The trade id text for an OKX id: decimal digits (kept exact: ids are compared as BigInt). */
 export function tradeIdOf(value: unknown): string | undefined {
@@ -101,51 +58,51 @@ export function spanOf(count: unknown, tradeId: string): number | undefined {
 /** Read one element of a `trades` push: one trade (with its span) or one rejection. */
 export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
   const at = `data[${index}]`;
-  if (!isObject(d)) {
-    invalidField(sink, at, 'trade is not an object', d, raw);
+  if (!isJsonObject(d)) {
+    rejectField(sink, at, 'trade is not an object', d, raw);
     return;
   }
   const instId = d['instId'];
   const tradeId = tradeIdOf(d['tradeId']);
   if (typeof instId !== 'string') {
-    invalidField(sink, `${at}.instId`, 'instrument id is not a string', instId, raw, undefined, tradeId);
+    rejectField(sink, `${at}.instId`, 'instrument id is not a string', instId, raw, undefined, tradeId);
     return;
   }
   const info = instruments.bySymbol(instId);
   if (info === undefined) {
-    reject(sink, 'unknown-instrument', `${at}.instId: ${preview(instId)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    rejectFrame(sink, 'unknown-instrument', `${at}.instId: ${valuePreview(instId)} is not one of this feed's instruments`, raw, undefined, tradeId);
     return;
   }
   const instrument = info.instrument;
   if (tradeId === undefined) {
-    invalidField(sink, `${at}.tradeId`, 'trade id is not a string of digits', d['tradeId'], raw, instrument);
+    rejectField(sink, `${at}.tradeId`, 'trade id is not a string of digits', d['tradeId'], raw, instrument);
     return;
   }
   const span = spanOf(d['count'], tradeId);
   if (span === undefined) {
-    invalidField(sink, `${at}.count`, 'count is not a positive integer within the trade id', d['count'], raw, instrument, tradeId);
+    rejectField(sink, `${at}.count`, 'count is not a positive integer within the trade id', d['count'], raw, instrument, tradeId);
     return;
   }
   const px = d['px'];
   const price = typeof px === 'string' ? canonicalDecimalOrUndefined(px) : undefined;
   if (price === undefined) {
-    invalidField(sink, `${at}.px`, 'price is not a plain positive decimal string within the schema digits', px, raw, instrument, tradeId);
+    rejectField(sink, `${at}.px`, 'price is not a plain positive decimal string within the schema digits', px, raw, instrument, tradeId);
     return;
   }
   const sz = d['sz'];
   const quantity = typeof sz === 'string' ? canonicalDecimalOrUndefined(sz) : undefined;
   if (quantity === undefined) {
-    invalidField(sink, `${at}.sz`, 'size is not a plain positive decimal string within the schema digits', sz, raw, instrument, tradeId);
+    rejectField(sink, `${at}.sz`, 'size is not a plain positive decimal string within the schema digits', sz, raw, instrument, tradeId);
     return;
   }
   const tradeTime = msToMicros(d['ts']);
   if (tradeTime === undefined) {
-    invalidField(sink, `${at}.ts`, 'time is not a plausible integer time in milliseconds', d['ts'], raw, instrument, tradeId);
+    rejectField(sink, `${at}.ts`, 'time is not a plausible integer time in milliseconds', d['ts'], raw, instrument, tradeId);
     return;
   }
   const side = d['side'];
   if (side !== 'buy' && side !== 'sell') {
-    invalidField(sink, `${at}.side`, 'side is not "buy" or "sell"', side, raw, instrument, tradeId);
+    rejectField(sink, `${at}.side`, 'side is not "buy" or "sell"', side, raw, instrument, tradeId);
     return;
   }
   const trade: Trade = {
@@ -166,7 +123,7 @@ export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs
 }
 
 function argText(arg: unknown): string | undefined {
-  return isObject(arg) && typeof arg['channel'] === 'string' ? `${arg['channel']}:${typeof arg['instId'] === 'string' ? arg['instId'] : '*'}` : undefined;
+  return isJsonObject(arg) && typeof arg['channel'] === 'string' ? `${arg['channel']}:${typeof arg['instId'] === 'string' ? arg['instId'] : '*'}` : undefined;
 }
 
 function parseEvent(msg: JsonObject, event: string, raw: string, sink: ParseSink): void {
@@ -186,7 +143,7 @@ function parseEvent(msg: JsonObject, event: string, raw: string, sink: ParseSink
       const text = msg['msg'];
       const e: { type: 'error'; message: string; code?: string | number; requestId?: string } = {
         type: 'error',
-        message: typeof text === 'string' && text.length > 0 ? text : `error without a message (got ${preview(text)})`,
+        message: typeof text === 'string' && text.length > 0 ? text : `error without a message (got ${valuePreview(text)})`,
       };
       if (typeof code === 'string' || typeof code === 'number') e.code = code;
       if (requestId !== undefined) e.requestId = requestId;
@@ -203,7 +160,7 @@ function parseEvent(msg: JsonObject, event: string, raw: string, sink: ParseSink
       sink.control({ type: 'ignored', what: event });
       return;
     default:
-      reject(sink, 'unknown-message', `unknown event ${preview(event)}`, raw);
+      rejectFrame(sink, 'unknown-message', `unknown event ${valuePreview(event)}`, raw);
   }
 }
 
@@ -220,11 +177,11 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   try {
     msg = JSON.parse(raw);
   } catch {
-    reject(sink, 'malformed-json', 'frame is not JSON (nor the text "pong")', raw);
+    rejectFrame(sink, 'malformed-json', 'frame is not JSON (nor the text "pong")', raw);
     return;
   }
-  if (!isObject(msg)) {
-    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+  if (!isJsonObject(msg)) {
+    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
     return;
   }
   const event = msg['event'];
@@ -233,18 +190,18 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     return;
   }
   const arg = msg['arg'];
-  if (!isObject(arg)) {
-    reject(sink, 'unknown-message', 'neither an event nor a push (no "arg")', raw);
+  if (!isJsonObject(arg)) {
+    rejectFrame(sink, 'unknown-message', 'neither an event nor a push (no "arg")', raw);
     return;
   }
   const channel = arg['channel'];
   if (channel !== 'trades' && channel !== 'trades-all') {
-    reject(sink, 'unknown-message', `push of an unknown channel ${preview(channel)}`, raw);
+    rejectFrame(sink, 'unknown-message', `push of an unknown channel ${valuePreview(channel)}`, raw);
     return;
   }
   const data = msg['data'];
   if (!Array.isArray(data)) {
-    invalidField(sink, 'data', 'trades are not an array', data, raw);
+    rejectField(sink, 'data', 'trades are not an array', data, raw);
     return;
   }
   for (let i = 0; i < data.length; i++) parseTrade(data[i], i, raw, receiveTimeUs, sink, instruments);

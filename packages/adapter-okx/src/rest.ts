@@ -1,5 +1,5 @@
-import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, isInstrumentId, type Trade } from '@tickgate/schema';
+import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { OkxInstrument, OkxRestTrade } from './messages.js';
 import { msToMicros, OKX_VENUE, tradeIdOf } from './parse.js';
 
@@ -20,48 +20,20 @@ export const okxRestLimits: RestLimits = {
   maxTradesPerPage: MAX_HISTORY_TRADES,
 };
 
-type JsonObject = { readonly [key: string]: unknown };
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function bad(path: string, what: string, value: unknown): ParseError {
-  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
-}
-
 /** The `data` array of an OKX body; a non-zero `code` is an `unknown-message` naming the venue's message. */
 function readData(body: string, endpoint: string): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
   }
-  if (!isObject(value)) throw bad(endpoint, 'body is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError(endpoint, 'body is not an object', value);
   const code = value['code'];
-  if (code !== '0' && code !== 0) throw new ParseError('unknown-message', `${endpoint}: OKX error ${preview(code)}: ${typeof value['msg'] === 'string' ? value['msg'] : '?'}`);
+  if (code !== '0' && code !== 0) throw new ParseError('unknown-message', `${endpoint}: OKX error ${valuePreview(code, REST_VALUE_PREVIEW_CHARS)}: ${typeof value['msg'] === 'string' ? value['msg'] : '?'}`);
   const data = value['data'];
-  if (!Array.isArray(data)) throw bad(`${endpoint}.data`, 'not an array', data);
+  if (!Array.isArray(data)) throw invalidFieldError(`${endpoint}.data`, 'not an array', data);
   return data;
-}
-
-function decimalField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
-  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
-  return canonical;
-}
-
-function stringField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
-  return value;
 }
 
 function checkInstId(id: string): string {
@@ -84,19 +56,19 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   const seen = new Set<string>();
   data.forEach((item, i) => {
     const path = `${endpoint}[${i}]`;
-    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    if (!isJsonObject(item)) throw invalidFieldError(path, 'trade is not an object', item);
     const raw = item as Partial<Record<keyof OkxRestTrade, unknown>>;
-    if (raw.instId !== instrument.symbol) throw bad(`${path}.instId`, `not the instrument asked for (${instrument.symbol})`, raw.instId);
+    if (raw.instId !== instrument.symbol) throw invalidFieldError(`${path}.instId`, `not the instrument asked for (${instrument.symbol})`, raw.instId);
     const id = tradeIdOf(raw.tradeId);
-    if (id === undefined) throw bad(`${path}.tradeId`, 'not a string of digits', raw.tradeId);
-    if (seen.has(id)) throw bad(`${path}.tradeId`, 'duplicate trade id', raw.tradeId);
+    if (id === undefined) throw invalidFieldError(`${path}.tradeId`, 'not a string of digits', raw.tradeId);
+    if (seen.has(id)) throw invalidFieldError(`${path}.tradeId`, 'duplicate trade id', raw.tradeId);
     seen.add(id);
     const big = BigInt(id);
     if (range !== undefined && (big < range.from || big > range.to)) return;
     const tradeTime = msToMicros(raw.ts);
-    if (tradeTime === undefined) throw bad(`${path}.ts`, 'not a plausible time in ms', raw.ts);
+    if (tradeTime === undefined) throw invalidFieldError(`${path}.ts`, 'not a plausible time in ms', raw.ts);
     const side = raw.side;
-    if (side !== 'buy' && side !== 'sell') throw bad(`${path}.side`, 'not "buy" or "sell"', side);
+    if (side !== 'buy' && side !== 'sell') throw invalidFieldError(`${path}.side`, 'not "buy" or "sell"', side);
     out.push({
       id: big,
       trade: {
@@ -106,8 +78,8 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
         instrument: instrument.instrument,
         symbol: instrument.symbol,
         id,
-        price: decimalField(item, 'px', path),
-        quantity: decimalField(item, 'sz', path),
+        price: requireDecimalField(item, 'px', path),
+        quantity: requireDecimalField(item, 'sz', path),
         side,
         tradeTime,
         receiveTime: receiveTimeUs,
@@ -121,17 +93,17 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
 
 /** Parse one SPOT instrument into `InstrumentInfo` (`instId` is already `BASE-QUOTE`). */
 export function parseInstrument(value: unknown, path: string): InstrumentInfo {
-  if (!isObject(value)) throw bad(path, 'instrument is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError(path, 'instrument is not an object', value);
   const raw = value as Partial<Record<keyof OkxInstrument, unknown>>;
-  const symbol = stringField(value, 'instId', path);
-  const base = stringField(value, 'baseCcy', path);
-  const quote = stringField(value, 'quoteCcy', path);
+  const symbol = requireStringField(value, 'instId', path);
+  const base = requireStringField(value, 'baseCcy', path);
+  const quote = requireStringField(value, 'quoteCcy', path);
   const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw bad(`${path}.baseCcy`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseCcy`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
   const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.tickSz !== undefined) info.tickSize = decimalField(value, 'tickSz', path);
-  if (raw.lotSz !== undefined) info.stepSize = decimalField(value, 'lotSz', path);
-  if (raw.state !== undefined) info.status = stringField(value, 'state', path);
+  if (raw.tickSz !== undefined) info.tickSize = requireDecimalField(value, 'tickSz', path);
+  if (raw.lotSz !== undefined) info.stepSize = requireDecimalField(value, 'lotSz', path);
+  if (raw.state !== undefined) info.status = requireStringField(value, 'state', path);
   return info;
 }
 
@@ -141,7 +113,7 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
   const wanted = new Set(symbols);
   const found = new Map<string, InstrumentInfo>();
   data.forEach((item, i) => {
-    if (isObject(item) && typeof item['instId'] === 'string' && !wanted.has(item['instId'])) return;
+    if (isJsonObject(item) && typeof item['instId'] === 'string' && !wanted.has(item['instId'])) return;
     const info = parseInstrument(item, `instruments[${i}]`);
     found.set(info.symbol, info);
   });
@@ -155,9 +127,9 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
 export function parseTicker(body: string, instId: string): string {
   const data = readData(body, 'ticker');
   const first = data[0];
-  if (!isObject(first)) throw bad('ticker[0]', 'not an object', first);
-  if (first['instId'] !== instId) throw bad('ticker[0].instId', `not the instrument asked for (${instId})`, first['instId']);
-  return decimalField(first, 'last', 'ticker[0]');
+  if (!isJsonObject(first)) throw invalidFieldError('ticker[0]', 'not an object', first);
+  if (first['instId'] !== instId) throw invalidFieldError('ticker[0].instId', `not the instrument asked for (${instId})`, first['instId']);
+  return requireDecimalField(first, 'last', 'ticker[0]');
 }
 
 /**
