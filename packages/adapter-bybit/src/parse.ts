@@ -1,4 +1,4 @@
-import type { FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
+import { isJsonObject, rejectField, rejectFrame, valuePreview, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 
 /**
@@ -15,43 +15,11 @@ import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } fro
 /** The venue id used in subjects and on every trade. */
 export const BYBIT_VENUE = 'bybit';
 
-/** Longest start of a raw frame kept in a rejection. */
-export const RAW_PREVIEW_CHARS = 200;
+/** Longest start of a raw frame kept in a rejection (shared by every adapter). */
+export { RAW_PREVIEW_CHARS } from '@tickgate/core';
 
 /** Topic prefix of the trade stream. */
 export const TRADE_TOPIC_PREFIX = 'publicTrade.';
-
-type JsonObject = { readonly [key: string]: unknown };
-
-function head(raw: string): string {
-  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
-}
-
-function preview(value: unknown): string {
-  if (value === undefined) return 'missing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
-  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
-  if (instrument !== undefined) rejection.instrument = instrument;
-  if (tradeId !== undefined) rejection.tradeId = tradeId;
-  sink.reject(rejection);
-}
-
-function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
-  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Longest trade id accepted (a UUID is 36 characters). */
 export const MAX_TRADE_ID_LENGTH = 64;
@@ -88,51 +56,51 @@ export function sideOf(value: unknown): 'buy' | 'sell' | undefined {
 /** Read one element of a `publicTrade` push: one trade or one rejection. */
 export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
   const at = `data[${index}]`;
-  if (!isObject(d)) {
-    invalidField(sink, at, 'trade is not an object', d, raw);
+  if (!isJsonObject(d)) {
+    rejectField(sink, at, 'trade is not an object', d, raw);
     return;
   }
   const s = d['s'];
   const tradeId = tradeIdOf(d['i']);
   if (typeof s !== 'string') {
-    invalidField(sink, `${at}.s`, 'symbol is not a string', s, raw, undefined, tradeId);
+    rejectField(sink, `${at}.s`, 'symbol is not a string', s, raw, undefined, tradeId);
     return;
   }
   const info = instruments.bySymbol(s);
   if (info === undefined) {
-    reject(sink, 'unknown-instrument', `${at}.s: symbol ${preview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    rejectFrame(sink, 'unknown-instrument', `${at}.s: symbol ${valuePreview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
     return;
   }
   const instrument = info.instrument;
   if (tradeId === undefined) {
-    invalidField(sink, `${at}.i`, 'trade id is not 1..64 letters, digits, "-" or "_"', d['i'], raw, instrument);
+    rejectField(sink, `${at}.i`, 'trade id is not 1..64 letters, digits, "-" or "_"', d['i'], raw, instrument);
     return;
   }
   const p = d['p'];
   const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
   if (price === undefined) {
-    invalidField(sink, `${at}.p`, 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
+    rejectField(sink, `${at}.p`, 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
     return;
   }
   const v = d['v'];
   const quantity = typeof v === 'string' ? canonicalDecimalOrUndefined(v) : undefined;
   if (quantity === undefined) {
-    invalidField(sink, `${at}.v`, 'quantity is not a plain positive decimal string within the schema digits', v, raw, instrument, tradeId);
+    rejectField(sink, `${at}.v`, 'quantity is not a plain positive decimal string within the schema digits', v, raw, instrument, tradeId);
     return;
   }
   const tradeTime = msToMicros(d['T']);
   if (tradeTime === undefined) {
-    invalidField(sink, `${at}.T`, 'trade time is not a plausible integer time in milliseconds', d['T'], raw, instrument, tradeId);
+    rejectField(sink, `${at}.T`, 'trade time is not a plausible integer time in milliseconds', d['T'], raw, instrument, tradeId);
     return;
   }
   const side = sideOf(d['S']);
   if (side === undefined) {
-    invalidField(sink, `${at}.S`, 'side is not "Buy" or "Sell"', d['S'], raw, instrument, tradeId);
+    rejectField(sink, `${at}.S`, 'side is not "Buy" or "Sell"', d['S'], raw, instrument, tradeId);
     return;
   }
   const bt = d['BT'];
   if (bt !== undefined && typeof bt !== 'boolean') {
-    invalidField(sink, `${at}.BT`, 'block-trade flag is not a boolean', bt, raw, instrument, tradeId);
+    rejectField(sink, `${at}.BT`, 'block-trade flag is not a boolean', bt, raw, instrument, tradeId);
     return;
   }
   const trade: Trade = {
@@ -162,20 +130,20 @@ function parseOp(msg: JsonObject, op: string, raw: string, sink: ParseSink): voi
     return;
   }
   if (op !== 'subscribe' && op !== 'unsubscribe' && op !== 'ping') {
-    reject(sink, 'unknown-message', `unknown op ${preview(op)}`, raw);
+    rejectFrame(sink, 'unknown-message', `unknown op ${valuePreview(op)}`, raw);
     return;
   }
   if (success === false) {
     const e: { type: 'error'; message: string; requestId?: string } = {
       type: 'error',
-      message: `${op}: ${typeof retMsg === 'string' && retMsg.length > 0 ? retMsg : `failed without a message (got ${preview(retMsg)})`}`,
+      message: `${op}: ${typeof retMsg === 'string' && retMsg.length > 0 ? retMsg : `failed without a message (got ${valuePreview(retMsg)})`}`,
     };
     if (requestId !== undefined) e.requestId = requestId;
     sink.control(e);
     return;
   }
   if (success !== true) {
-    invalidField(sink, 'success', 'not a boolean', success, raw);
+    rejectField(sink, 'success', 'not a boolean', success, raw);
     return;
   }
   if (op === 'unsubscribe') {
@@ -194,22 +162,22 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   try {
     msg = JSON.parse(raw);
   } catch {
-    reject(sink, 'malformed-json', 'frame is not JSON', raw);
+    rejectFrame(sink, 'malformed-json', 'frame is not JSON', raw);
     return;
   }
-  if (!isObject(msg)) {
-    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+  if (!isJsonObject(msg)) {
+    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
     return;
   }
   const topic = msg['topic'];
   if (typeof topic === 'string') {
     if (!topic.startsWith(TRADE_TOPIC_PREFIX)) {
-      reject(sink, 'unknown-message', `push of an unknown topic ${preview(topic)}`, raw);
+      rejectFrame(sink, 'unknown-message', `push of an unknown topic ${valuePreview(topic)}`, raw);
       return;
     }
     const data = msg['data'];
     if (!Array.isArray(data)) {
-      invalidField(sink, 'data', 'trades are not an array', data, raw);
+      rejectField(sink, 'data', 'trades are not an array', data, raw);
       return;
     }
     for (let i = 0; i < data.length; i++) parseTrade(data[i], i, raw, receiveTimeUs, sink, instruments);
@@ -220,7 +188,7 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     parseOp(msg, op, raw, sink);
     return;
   }
-  reject(sink, 'unknown-message', 'neither a topic push nor an op answer', raw);
+  rejectFrame(sink, 'unknown-message', 'neither a topic push nor an op answer', raw);
 }
 
 /** A `FrameParser` for one connection carrying `instruments` (symbols are Bybit's, `BTCUSDT`). */

@@ -1,5 +1,5 @@
-import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, isInstrumentId, type Trade } from '@tickgate/schema';
+import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { BybitInstrument, BybitRestTrade } from './messages.js';
 import { BYBIT_VENUE, msToMicros, sideOf, tradeIdOf } from './parse.js';
 
@@ -15,48 +15,20 @@ export const bybitRestLimits: RestLimits = {
   maxTradesPerPage: MAX_TRADES_PER_PAGE,
 };
 
-type JsonObject = { readonly [key: string]: unknown };
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function preview(value: unknown): string {
-  const text = value === undefined ? 'missing' : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function bad(path: string, what: string, value: unknown): ParseError {
-  return new ParseError('invalid-field', `${path}: ${what} (got ${preview(value)})`);
-}
-
 /** `result.list` of a Bybit body; a non-zero `retCode` is an `unknown-message` naming the venue's message. */
 function readList(body: string, endpoint: string): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${preview(body.slice(0, 60))})`);
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
   }
-  if (!isObject(value)) throw bad(endpoint, 'body is not an object', value);
-  if (value['retCode'] !== 0) throw new ParseError('unknown-message', `${endpoint}: Bybit error ${preview(value['retCode'])}: ${typeof value['retMsg'] === 'string' ? value['retMsg'] : '?'}`);
+  if (!isJsonObject(value)) throw invalidFieldError(endpoint, 'body is not an object', value);
+  if (value['retCode'] !== 0) throw new ParseError('unknown-message', `${endpoint}: Bybit error ${valuePreview(value['retCode'], REST_VALUE_PREVIEW_CHARS)}: ${typeof value['retMsg'] === 'string' ? value['retMsg'] : '?'}`);
   const result = value['result'];
-  const list = isObject(result) ? result['list'] : undefined;
-  if (!Array.isArray(list)) throw bad(`${endpoint}.result.list`, 'not an array', list);
+  const list = isJsonObject(result) ? result['list'] : undefined;
+  if (!Array.isArray(list)) throw invalidFieldError(`${endpoint}.result.list`, 'not an array', list);
   return list;
-}
-
-function decimalField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  const canonical = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
-  if (canonical === undefined) throw bad(`${path}.${key}`, 'not a plain positive decimal string', value);
-  return canonical;
-}
-
-function stringField(obj: JsonObject, key: string, path: string): string {
-  const value = obj[key];
-  if (typeof value !== 'string' || value.length === 0) throw bad(`${path}.${key}`, 'not a non-empty string', value);
-  return value;
 }
 
 function checkSymbol(symbol: string): string {
@@ -74,17 +46,17 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   const seen = new Set<string>();
   const trades = list.map((item, i): Trade => {
     const path = `${endpoint}[${i}]`;
-    if (!isObject(item)) throw bad(path, 'trade is not an object', item);
+    if (!isJsonObject(item)) throw invalidFieldError(path, 'trade is not an object', item);
     const raw = item as Partial<Record<keyof BybitRestTrade, unknown>>;
-    if (raw.symbol !== instrument.symbol) throw bad(`${path}.symbol`, `not the symbol asked for (${instrument.symbol})`, raw.symbol);
+    if (raw.symbol !== instrument.symbol) throw invalidFieldError(`${path}.symbol`, `not the symbol asked for (${instrument.symbol})`, raw.symbol);
     const id = tradeIdOf(raw.execId);
-    if (id === undefined) throw bad(`${path}.execId`, 'not a trade id', raw.execId);
-    if (seen.has(id)) throw bad(`${path}.execId`, 'duplicate trade id', raw.execId);
+    if (id === undefined) throw invalidFieldError(`${path}.execId`, 'not a trade id', raw.execId);
+    if (seen.has(id)) throw invalidFieldError(`${path}.execId`, 'duplicate trade id', raw.execId);
     seen.add(id);
     const tradeTime = msToMicros(raw.time);
-    if (tradeTime === undefined) throw bad(`${path}.time`, 'not a plausible time in ms', raw.time);
+    if (tradeTime === undefined) throw invalidFieldError(`${path}.time`, 'not a plausible time in ms', raw.time);
     const side = sideOf(raw.side);
-    if (side === undefined) throw bad(`${path}.side`, 'not "Buy" or "Sell"', raw.side);
+    if (side === undefined) throw invalidFieldError(`${path}.side`, 'not "Buy" or "Sell"', raw.side);
     return {
       v: 1,
       type: 'trade',
@@ -92,8 +64,8 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
       instrument: instrument.instrument,
       symbol: instrument.symbol,
       id,
-      price: decimalField(item, 'price', path),
-      quantity: decimalField(item, 'size', path),
+      price: requireDecimalField(item, 'price', path),
+      quantity: requireDecimalField(item, 'size', path),
       side,
       tradeTime,
       receiveTime: receiveTimeUs,
@@ -107,17 +79,17 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
 
 /** Parse one spot instrument: the instrument id comes from `baseCoin`/`quoteCoin` (`BTCUSDT` → `BTC-USDT`). */
 export function parseInstrument(value: unknown, path: string): InstrumentInfo {
-  if (!isObject(value)) throw bad(path, 'instrument is not an object', value);
+  if (!isJsonObject(value)) throw invalidFieldError(path, 'instrument is not an object', value);
   const raw = value as Partial<Record<keyof BybitInstrument, unknown>>;
-  const symbol = stringField(value, 'symbol', path);
-  const base = stringField(value, 'baseCoin', path);
-  const quote = stringField(value, 'quoteCoin', path);
+  const symbol = requireStringField(value, 'symbol', path);
+  const base = requireStringField(value, 'baseCoin', path);
+  const quote = requireStringField(value, 'quoteCoin', path);
   const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw bad(`${path}.baseCoin`, 'coins do not form a BASE-QUOTE instrument id', instrument);
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseCoin`, 'coins do not form a BASE-QUOTE instrument id', instrument);
   const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (isObject(raw.priceFilter) && raw.priceFilter['tickSize'] !== undefined) info.tickSize = decimalField(raw.priceFilter, 'tickSize', `${path}.priceFilter`);
-  if (isObject(raw.lotSizeFilter) && raw.lotSizeFilter['basePrecision'] !== undefined) info.stepSize = decimalField(raw.lotSizeFilter, 'basePrecision', `${path}.lotSizeFilter`);
-  if (raw.status !== undefined) info.status = stringField(value, 'status', path);
+  if (isJsonObject(raw.priceFilter) && raw.priceFilter['tickSize'] !== undefined) info.tickSize = requireDecimalField(raw.priceFilter, 'tickSize', `${path}.priceFilter`);
+  if (isJsonObject(raw.lotSizeFilter) && raw.lotSizeFilter['basePrecision'] !== undefined) info.stepSize = requireDecimalField(raw.lotSizeFilter, 'basePrecision', `${path}.lotSizeFilter`);
+  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
   return info;
 }
 
@@ -127,7 +99,7 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
   const wanted = new Set(symbols);
   const found = new Map<string, InstrumentInfo>();
   list.forEach((item, i) => {
-    if (isObject(item) && typeof item['symbol'] === 'string' && !wanted.has(item['symbol'])) return;
+    if (isJsonObject(item) && typeof item['symbol'] === 'string' && !wanted.has(item['symbol'])) return;
     const info = parseInstrument(item, `instruments-info[${i}]`);
     found.set(info.symbol, info);
   });
@@ -141,9 +113,9 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
 export function parseTicker(body: string, symbol: string): string {
   const list = readList(body, 'tickers');
   const first = list[0];
-  if (!isObject(first)) throw bad('tickers[0]', 'not an object', first);
-  if (first['symbol'] !== symbol) throw bad('tickers[0].symbol', `not the symbol asked for (${symbol})`, first['symbol']);
-  return decimalField(first, 'lastPrice', 'tickers[0]');
+  if (!isJsonObject(first)) throw invalidFieldError('tickers[0]', 'not an object', first);
+  if (first['symbol'] !== symbol) throw invalidFieldError('tickers[0].symbol', `not the symbol asked for (${symbol})`, first['symbol']);
+  return requireDecimalField(first, 'lastPrice', 'tickers[0]');
 }
 
 /** `GET /v5/market/instruments-info?category=spot&symbol=` for one symbol; the whole spot list (filtered) for several. */
