@@ -1,5 +1,5 @@
-import type { FrameParser, InstrumentMap, ParseSink, RejectionReason } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { isIntegerText, rejectFrame, rfc3339ToMicros, type FrameParser, type InstrumentMap, type ParseSink } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, type Trade } from '@tickgate/schema';
 import { JsonNumber, parseJsonExact, plainDecimalOf, type JsonValue } from './json.js';
 
 /**
@@ -18,15 +18,12 @@ import { JsonNumber, parseJsonExact, plainDecimalOf, type JsonValue } from './js
 /** The venue id used in subjects and on every trade. */
 export const KRAKEN_VENUE = 'kraken';
 
-/** Longest start of a raw frame kept in a rejection. */
-export const RAW_PREVIEW_CHARS = 200;
+/** Longest start of a raw frame kept in a rejection (shared by every adapter). */
+export { RAW_PREVIEW_CHARS } from '@tickgate/core';
 
 type JsonObject = { readonly [key: string]: JsonValue | undefined };
 
-function head(raw: string): string {
-  return raw.length > RAW_PREVIEW_CHARS ? raw.slice(0, RAW_PREVIEW_CHARS) : raw;
-}
-
+/** Like `valuePreview` of `@tickgate/core`, but a JSON number is written as its exact literal. */
 function preview(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value instanceof JsonNumber) return value.literal.length > 40 ? `${value.literal.slice(0, 37)}...` : value.literal;
@@ -39,15 +36,9 @@ function preview(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-function reject(sink: ParseSink, reason: RejectionReason, message: string, raw: string, instrument?: string, tradeId?: string): void {
-  const rejection: { reason: RejectionReason; message: string; raw: string; instrument?: string; tradeId?: string } = { reason, message, raw: head(raw) };
-  if (instrument !== undefined) rejection.instrument = instrument;
-  if (tradeId !== undefined) rejection.tradeId = tradeId;
-  sink.reject(rejection);
-}
-
+/** `rejectField` of `@tickgate/core` with this file's `preview` (JSON numbers as their literals). */
 function invalidField(sink: ParseSink, field: string, what: string, value: unknown, raw: string, instrument?: string, tradeId?: string): void {
-  reject(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
+  rejectFrame(sink, 'invalid-field', `${field}: ${what} (got ${preview(value)})`, raw, instrument, tradeId);
 }
 
 function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
@@ -80,79 +71,11 @@ export function exactDecimalOf(value: JsonValue | undefined): string | undefined
 export function integerIdOf(value: JsonValue | undefined): string | undefined {
   if (!(value instanceof JsonNumber)) return undefined;
   const s = value.literal;
-  if (s.length === 0 || s.length > 20 || (s.length > 1 && s.charCodeAt(0) === 48)) return undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  return s;
+  return isIntegerText(s, 20) ? s : undefined;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function digits(s: string, at: number, len: number): number {
-  let v = 0;
-  for (let i = at; i < at + len; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
-/**
- * Microseconds since the Unix epoch for an RFC 3339 time (`2023-09-25T07:48:36.925533Z`, offsets
- * accepted), exact to the microsecond (digits beyond the sixth are truncated). `undefined` for anything
- * else, impossible dates, leap seconds and times outside `MIN_TIME_US`..`MAX_TIME_US`.
- */
-export function rfc3339ToMicros(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const s = value;
-  const n = s.length;
-  if (n < 20) return undefined;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  const t = s.charCodeAt(10);
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (t !== 84 && t !== 116 && t !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return undefined;
-  let i = 19;
-  let micros = 0;
-  if (s.charCodeAt(i) === 46) {
-    i++;
-    const start = i;
-    while (i < n) {
-      const c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      if (i - start < 6) micros = micros * 10 + c;
-      i++;
-    }
-    const count = i - start;
-    if (count === 0) return undefined;
-    for (let k = count; k < 6; k++) micros *= 10;
-  }
-  let offsetMinutes = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90 || z === 122) {
-    i++;
-  } else if (z === 43 || z === 45) {
-    const oh = digits(s, i + 1, 2);
-    const om = digits(s, i + 4, 2);
-    if (s.charCodeAt(i + 3) !== 58 || oh < 0 || oh > 23 || om < 0 || om > 59) return undefined;
-    offsetMinutes = (z === 43 ? 1 : -1) * (oh * 60 + om);
-    i += 6;
-  } else {
-    return undefined;
-  }
-  if (i !== n) return undefined;
-  const us = (Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000) * 1000 + micros;
-  return us >= MIN_TIME_US && us <= MAX_TIME_US ? us : undefined;
-}
+/** RFC 3339 times (the `timestamp` field) to exact microseconds: shared with Coinbase, see `@tickgate/core`. */
+export { rfc3339ToMicros } from '@tickgate/core';
 
 /** Read one element of a `trade` message's `data`: one trade or one rejection. */
 export function parseTrade(d: JsonValue | undefined, index: number, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
@@ -170,7 +93,7 @@ export function parseTrade(d: JsonValue | undefined, index: number, raw: string,
   }
   const info = instruments.bySymbol(symbol);
   if (info === undefined) {
-    reject(sink, 'unknown-instrument', `${at}.symbol: symbol ${preview(symbol)} is not one of this feed's instruments`, raw, undefined, tradeId);
+    rejectFrame(sink, 'unknown-instrument', `${at}.symbol: symbol ${preview(symbol)} is not one of this feed's instruments`, raw, undefined, tradeId);
     return;
   }
   const instrument = info.instrument;
@@ -230,7 +153,7 @@ function parseMethod(msg: JsonObject, method: string, raw: string, sink: ParseSi
     return;
   }
   if (method !== 'subscribe' && method !== 'unsubscribe') {
-    reject(sink, 'unknown-message', `unknown method ${preview(method)}`, raw);
+    rejectFrame(sink, 'unknown-message', `unknown method ${preview(method)}`, raw);
     return;
   }
   const success = msg['success'];
@@ -268,11 +191,11 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   try {
     msg = parseJsonExact(raw);
   } catch {
-    reject(sink, 'malformed-json', 'frame is not JSON', raw);
+    rejectFrame(sink, 'malformed-json', 'frame is not JSON', raw);
     return;
   }
   if (!isObject(msg)) {
-    reject(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
     return;
   }
   const channel = msg['channel'];
@@ -300,7 +223,7 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
   }
   if (channel !== undefined) {
     // Other documented channels (book, ticker, ohlc, …) are not subscribed by this adapter.
-    reject(sink, 'unknown-message', `unknown channel ${preview(channel)}`, raw);
+    rejectFrame(sink, 'unknown-message', `unknown channel ${preview(channel)}`, raw);
     return;
   }
   const method = msg['method'];
@@ -308,7 +231,7 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     parseMethod(msg, method, raw, sink);
     return;
   }
-  reject(sink, 'unknown-message', 'neither a channel message nor a method answer', raw);
+  rejectFrame(sink, 'unknown-message', 'neither a channel message nor a method answer', raw);
 }
 
 /** A `FrameParser` for one connection carrying `instruments` (symbols are v2 `BTC/USD` names). */
