@@ -7,6 +7,7 @@ import {
   isIntegerText,
   isJsonObject,
   RAW_PREVIEW_CHARS,
+  parseRestJson,
   rawPreview,
   rejectField,
   rejectFrame,
@@ -102,6 +103,20 @@ describe('REST field helpers', () => {
     expect(e).toBeInstanceOf(ParseError);
     expect(e.reason).toBe('invalid-field');
     expect(e.message).toBe(`trades[0].id: not a non-negative integer (got "${'q'.repeat(56)}...)`);
+  });
+  it('parseRestJson parses a body or throws malformed-json naming the endpoint', () => {
+    expect(parseRestJson('[{"id":1}]', 'trades')).toEqual([{ id: 1 }]);
+    expect(parseRestJson('null', 'trades')).toBeNull();
+    const body = `<html>${'x'.repeat(100)}`;
+    let error: unknown;
+    try {
+      parseRestJson(body, 'trades');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).reason).toBe('malformed-json');
+    expect((error as ParseError).message).toBe(`trades: body is not JSON (${JSON.stringify(body.slice(0, 60)).slice(0, 57)}...)`);
   });
   it('requireDecimalField canonicalizes or throws naming the path', () => {
     expect(requireDecimalField({ px: '1.50' }, 'px', 'trades[1]')).toBe('1.5');

@@ -79,6 +79,15 @@ export function invalidFieldError(path: string, what: string, value: unknown): P
   return new ParseError('invalid-field', `${path}: ${what} (got ${valuePreview(value, REST_VALUE_PREVIEW_CHARS)})`);
 }
 
+/** The JSON value of a REST body, or a thrown `ParseError` `malformed-json` naming `endpoint` and the body's start. */
+export function parseRestJson(body: string, endpoint: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, REST_VALUE_PREVIEW_CHARS), REST_VALUE_PREVIEW_CHARS)})`);
+  }
+}
+
 /** The canonical decimal in `obj[key]` (a plain positive decimal string), or a thrown `invalidFieldError`. */
 export function requireDecimalField(obj: JsonObject, key: string, path: string): string {
   const value = obj[key];
