@@ -1,4 +1,4 @@
-import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import type { BinanceExchangeInfo, BinanceRestTrade, BinanceSymbolInfo, BinanceTickerPrice } from './messages.js';
 import { BINANCE_VENUE } from './parse.js';
@@ -20,12 +20,7 @@ const MICROSECOND_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'X
 
 /** JSON of a 2xx body; a Binance error object (`{"code":…,"msg":…}`) is an `unknown-message`. */
 function readJson(body: string, endpoint: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
-  }
+  const value = parseRestJson(body, endpoint);
   if (isJsonObject(value) && typeof value['code'] === 'number' && typeof value['msg'] === 'string') {
     throw new ParseError('unknown-message', `${endpoint}: Binance error ${value['code']}: ${value['msg']}`);
   }
