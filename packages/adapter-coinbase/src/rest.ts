@@ -1,4 +1,4 @@
-import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, rfc3339ToMicros, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, rfc3339ToMicros, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { CoinbaseProduct, CoinbaseRestTrade, CoinbaseTicker } from './messages.js';
 import { COINBASE_VENUE, takerSideOf } from './parse.js';
@@ -20,12 +20,7 @@ const HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'User-Agent': 
 
 /** JSON of a 2xx body; a Coinbase error object (`{"message":"NotFound"}`) is an `unknown-message`. */
 function readJson(body: string, endpoint: string): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
-  }
+  const value = parseRestJson(body, endpoint);
   if (isJsonObject(value) && typeof value['message'] === 'string' && Object.keys(value).length === 1) {
     throw new ParseError('unknown-message', `${endpoint}: Coinbase error: ${value['message']}`);
   }
