@@ -1,4 +1,4 @@
-import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { OkxInstrument, OkxRestTrade } from './messages.js';
 import { msToMicros, OKX_VENUE, tradeIdOf } from './parse.js';
@@ -22,12 +22,7 @@ export const okxRestLimits: RestLimits = {
 
 /** The `data` array of an OKX body; a non-zero `code` is an `unknown-message` naming the venue's message. */
 function readData(body: string, endpoint: string): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
-  }
+  const value = parseRestJson(body, endpoint);
   if (!isJsonObject(value)) throw invalidFieldError(endpoint, 'body is not an object', value);
   const code = value['code'];
   if (code !== '0' && code !== 0) throw new ParseError('unknown-message', `${endpoint}: OKX error ${valuePreview(code, REST_VALUE_PREVIEW_CHARS)}: ${typeof value['msg'] === 'string' ? value['msg'] : '?'}`);
