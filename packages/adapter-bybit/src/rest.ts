@@ -1,4 +1,4 @@
-import { invalidFieldError, isJsonObject, ParseError, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { isInstrumentId, type Trade } from '@tickgate/schema';
 import type { BybitInstrument, BybitRestTrade } from './messages.js';
 import { BYBIT_VENUE, msToMicros, sideOf, tradeIdOf } from './parse.js';
@@ -17,12 +17,7 @@ export const bybitRestLimits: RestLimits = {
 
 /** `result.list` of a Bybit body; a non-zero `retCode` is an `unknown-message` naming the venue's message. */
 function readList(body: string, endpoint: string): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    throw new ParseError('malformed-json', `${endpoint}: body is not JSON (${valuePreview(body.slice(0, 60), REST_VALUE_PREVIEW_CHARS)})`);
-  }
+  const value = parseRestJson(body, endpoint);
   if (!isJsonObject(value)) throw invalidFieldError(endpoint, 'body is not an object', value);
   if (value['retCode'] !== 0) throw new ParseError('unknown-message', `${endpoint}: Bybit error ${valuePreview(value['retCode'], REST_VALUE_PREVIEW_CHARS)}: ${typeof value['retMsg'] === 'string' ? value['retMsg'] : '?'}`);
   const result = value['result'];
