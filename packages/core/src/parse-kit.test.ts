@@ -150,6 +150,7 @@ describe('rfc3339ToMicros', () => {
     expect(rfc3339ToMicros('2014-11-07T07:19:27.028459-01:00')).toBe(us);
     expect(rfc3339ToMicros('2014-11-07T13:49:27.028459+05:30')).toBe(us);
     expect(rfc3339ToMicros('2014-11-07T08:19:27.028459+00:00')).toBe(us);
+    expect(rfc3339ToMicros('2023-09-25T09:48:36.925533+02:00')).toBe(1_695_628_116_925_533);
   });
   it('knows leap years', () => {
     expect(rfc3339ToMicros('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29) * 1000);
@@ -177,6 +178,11 @@ describe('rfc3339ToMicros', () => {
       '2014-01-01X00:00:00Z',
       '2014/01/01T00:00:00Z',
       '14-01-01T00:00:00Z',
+      '2x14-11-07T08:19:27Z',
+      '2014-11-07',
+      '2014-11-07T08:19:27.1x',
+      '2014-11-07T08:19:27+1:00',
+      '1999-01-01T00:00:00Z',
       '',
     ]) {
       expect(rfc3339ToMicros(bad), bad).toBeUndefined();
