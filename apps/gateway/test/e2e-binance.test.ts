@@ -123,3 +123,34 @@ describe('gateway process: files and venues', () => {
     expect(gw.stderr()).toMatch(/^tickgate: config error: feeds\.0\.venue: unknown venue "nasdaq" \(known: binance, bybit, coinbase, kraken, okx/);
   });
 });
+
+describe('gateway process: feeds are independent', () => {
+  it('a feed that cannot start is reported and the other feed carries on', async () => {
+    const nats = await NatsServer.start();
+    const sim = await startBinanceSim({ seed: 5 });
+    const gw = await spawnGateway({
+      nats: { servers: [nats.url] },
+      feeds: [
+        { venue: 'binance', instruments: ['BTC-USDT'], wsUrl: sim.wsUrl, restUrl: sim.restUrl, reconcile: { priceCheckIntervalMs: 0 } },
+        // Not listed by the venue: this feed fails to start.
+        { venue: 'binance', instruments: ['DOGE-EUR'], wsUrl: sim.wsUrl, restUrl: sim.restUrl, name: 'doge' },
+      ],
+    });
+    const nc = await connect({ servers: nats.url });
+    try {
+      const failed = await gw.waitForLog((l) => l['msg'] === 'feed could not start');
+      expect(failed['feed']).toBe('doge');
+      await gw.waitForLog((l) => l['msg'] === 'feed live');
+      sim.market.generate('BTCUSDT', 50);
+      await waitForCount(nc, 'MD', SUBJECT, 50);
+      const ready = await fetch(`http://127.0.0.1:${gw.httpPort}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { notReady: string[] }).notReady).toEqual(['feed:doge']);
+    } finally {
+      await gw.stop('SIGKILL');
+      await nc.close();
+      await sim.close();
+      await nats.stop();
+    }
+  });
+});
