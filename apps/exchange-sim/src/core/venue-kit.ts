@@ -4,7 +4,7 @@ import { handleControl } from './control.js';
 import { Faults, type ChaosOptions, type FaultState, type FaultTarget } from './faults.js';
 import { FrameSequencer, type DeliveryMode } from './frame-sequencer.js';
 import { clientIp, sendJson } from './http-util.js';
-import { Market, type SimTrade, type SymbolSpec } from './market.js';
+import { Market, type MarketOptions, type SimTrade, type SymbolSpec } from './market.js';
 import { KeyedSlidingWindow } from './rate-limit.js';
 import { startSimServer, type UpgradeRefusal } from './server.js';
 
@@ -190,18 +190,40 @@ export interface VenueRestRequest {
   readonly headers: IncomingMessage['headers'];
 }
 
-export interface VenueSimSetup<C extends VenueConnection> {
-  readonly venue: string;
+/**
+ * The market and server options every venue simulator shares (all optional): the market's own options
+ * (`seed` also seeds random faults; `rate` 0, the default, is manual mode: `sim.market.generate`).
+ */
+export interface VenueMarketOptions extends Omit<MarketOptions, 'symbols'> {
   readonly host?: string;
+  /** Default 0: a free port. */
   readonly port?: number;
-  readonly seed?: number | string;
-  readonly symbols: readonly SymbolSpec[];
-  readonly tradeIdStart?: number;
-  readonly historySize?: number;
-  readonly rate?: number;
-  readonly burst?: { readonly size: number; readonly everyMs: number };
-  readonly sweeps?: { readonly probability: number; readonly maxTrades: number };
   readonly chaos?: ChaosOptions;
+}
+
+/** A venue simulator's options: the shared ones, its symbols, and partial WebSocket / REST rules. */
+export interface VenueSimOptions<Ws, Rest> extends VenueMarketOptions {
+  readonly symbols?: readonly VenueSymbolInput[];
+  readonly ws?: Partial<Ws>;
+  readonly rest?: Partial<Rest>;
+}
+
+/** The WebSocket rules every venue has. */
+export interface VenueWsOptions {
+  /** How long reordered frames may be held before they are released anyway. Default 100 ms. */
+  readonly reorderFlushMs: number;
+}
+
+/** The REST rules every venue has: a per-IP request count per window. */
+export interface VenueRestOptions {
+  /** Public REST requests per window per IP. */
+  readonly requestsPerWindow: number;
+  readonly windowMs: number;
+}
+
+export interface VenueSimSetup<C extends VenueConnection> extends VenueMarketOptions {
+  readonly venue: string;
+  readonly symbols: readonly SymbolSpec[];
   readonly reorderFlushMs: number;
   /** Group a batch of new trades into frames. Default: one trade per frame. */
   readonly groupTrades?: (symbol: string, trades: readonly SimTrade[]) => TradeGroup[];
@@ -217,21 +239,26 @@ export interface VenueSimSetup<C extends VenueConnection> {
   readonly errorAnswer: (status: number) => VenueRestAnswer;
 }
 
-/** A running venue simulator (the common part of every venue's handle). */
-export interface VenueSimCore<C extends VenueConnection> {
+/** A running venue simulator: the handle every venue's `start…Sim` returns. */
+export interface VenueSim {
   readonly host: string;
   readonly port: number;
+  /** `ws://127.0.0.1:<port>`. */
   readonly wsUrl: string;
+  /** `http://127.0.0.1:<port>`. */
   readonly restUrl: string;
   readonly market: Market;
   readonly faults: Faults;
   readonly connections: VenueConnections;
-  /** Live connection objects (for the venue wrapper). */
-  readonly live: ReadonlyMap<number, C>;
   /** REST requests counted for an IP in the current window (default 127.0.0.1), and a reset of the limits. */
   readonly rest: { used(ip?: string): number; resetLimits(): void };
   state(): VenueSimState;
   close(): Promise<void>;
+}
+
+/** A running venue simulator with its live connection objects (for the venue wrapper). */
+export interface VenueSimCore<C extends VenueConnection> extends VenueSim {
+  readonly live: ReadonlyMap<number, C>;
 }
 
 export interface VenueConnections {
@@ -409,6 +436,65 @@ export async function startVenueSim<C extends VenueConnection>(setup: VenueSimSe
   };
 }
 
+/**
+ * What a venue simulator supplies besides the shared options: its id, default symbols and their
+ * resolver, its WebSocket / REST defaults, and the venue-specific part of `VenueSimSetup`.
+ */
+export interface VenueSimDefinition<Ws extends VenueWsOptions, Rest extends VenueRestOptions, C extends VenueConnection>
+  extends Pick<VenueSimSetup<C>, 'venue' | 'groupTrades' | 'checkUpgrade' | 'handleRest' | 'tooManyRequests' | 'errorAnswer'> {
+  readonly defaultSymbols: readonly VenueSymbolInput[];
+  readonly resolveSymbol: (input: VenueSymbolInput) => SymbolSpec;
+  /** Default sweeps; a venue without it takes no `sweeps` option. */
+  readonly defaultSweeps?: { readonly probability: number; readonly maxTrades: number };
+  readonly wsDefaults: Ws;
+  readonly restDefaults: Rest;
+  /** A connection, given the venue's WebSocket rules (defaults merged with the options) and the seed. */
+  readonly createConnection: (ctx: VenueConnectionContext, ws: Ws, seed: number | string) => C;
+}
+
+/** Start a venue simulator from its options and its definition; the handle leaves out the live connections. */
+export async function startDefinedVenueSim<Ws extends VenueWsOptions, Rest extends VenueRestOptions, C extends VenueConnection>(
+  options: VenueSimOptions<Ws, Rest>,
+  def: VenueSimDefinition<Ws, Rest, C>,
+): Promise<VenueSim> {
+  const ws: Ws = { ...def.wsDefaults, ...options.ws };
+  const rest: Rest = { ...def.restDefaults, ...options.rest };
+  const seed = options.seed ?? 1;
+  const core = await startVenueSim({
+    venue: def.venue,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    port: options.port ?? 0,
+    seed,
+    symbols: (options.symbols ?? def.defaultSymbols).map(def.resolveSymbol),
+    ...(options.tradeIdStart !== undefined ? { tradeIdStart: options.tradeIdStart } : {}),
+    ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
+    rate: options.rate ?? 0,
+    ...(options.burst ? { burst: options.burst } : {}),
+    ...(def.defaultSweeps ? { sweeps: options.sweeps ?? def.defaultSweeps } : {}),
+    ...(options.chaos ? { chaos: options.chaos } : {}),
+    reorderFlushMs: ws.reorderFlushMs,
+    ...(def.groupTrades ? { groupTrades: def.groupTrades } : {}),
+    checkUpgrade: def.checkUpgrade,
+    createConnection: (ctx) => def.createConnection(ctx, ws, seed),
+    handleRest: def.handleRest,
+    restLimit: { limit: rest.requestsPerWindow, windowMs: rest.windowMs },
+    tooManyRequests: def.tooManyRequests,
+    errorAnswer: def.errorAnswer,
+  });
+  return {
+    host: core.host,
+    port: core.port,
+    wsUrl: core.wsUrl,
+    restUrl: core.restUrl,
+    market: core.market,
+    faults: core.faults,
+    connections: core.connections,
+    rest: core.rest,
+    state: core.state,
+    close: core.close,
+  };
+}
+
 /** Decimal digits of an increment (`"0.01"` → 2, `"1"` → 0). */
 export function decimalsOf(increment: string): number {
   const dot = increment.indexOf('.');
@@ -496,4 +582,29 @@ export function resolveVenueSymbol(
     maxQty: given.maxQty ?? k?.maxQty ?? '100',
     status: given.status ?? status,
   };
+}
+
+/** A venue's symbol rules: its known symbols, how others split, their status, and the form a symbol must have. */
+export interface VenueSymbolRules {
+  readonly known: Readonly<Record<string, Omit<SymbolSpec, 'symbol' | 'status'>>>;
+  readonly split: (symbol: string) => { base: string; quote: string };
+  readonly status: string;
+  readonly form: RegExp;
+  /** What the venue calls a symbol, for the error (`Coinbase product`). */
+  readonly what: string;
+}
+
+/** Base and quote of a symbol around a separator (`BTC-USD` on `-`). */
+export function splitSymbolOn(separator: string): (symbol: string) => { base: string; quote: string } {
+  return (s) => {
+    const [base = '', quote = ''] = s.split(separator);
+    return { base, quote };
+  };
+}
+
+/** `resolveVenueSymbol` under a venue's rules; throws `invalid <what> "<symbol>"` for a symbol of the wrong form. */
+export function resolveCheckedSymbol(input: VenueSymbolInput, rules: VenueSymbolRules): SymbolSpec {
+  const spec = resolveVenueSymbol(input, rules.known, rules.split, rules.status);
+  if (!rules.form.test(spec.symbol)) throw new Error(`invalid ${rules.what} ${JSON.stringify(spec.symbol)}`);
+  return spec;
 }
