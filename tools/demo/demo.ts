@@ -70,6 +70,11 @@ async function stop(): Promise<void> {
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+process.on('SIGHUP', () => void stop());
+// However the demo ends, its gateway (and with it the embedded nats-server) must not outlive it.
+process.on('exit', () => {
+  if (gateway.exitCode === null && gateway.signalCode === null) gateway.kill('SIGTERM');
+});
 
 for await (const value of ticks) {
   if (value.type === 'status') {
