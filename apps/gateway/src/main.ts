@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { TickgateError } from '@tickgate/core';
 import { ENV_OVERRIDES, loadConfig } from './config/index.js';
 import { Gateway } from './gateway.js';
-import { createLogger } from './logger.js';
+import { createLogger, type RootLogger } from './logger.js';
 import { venueNames } from './venues.js';
 
 const HELP = `Usage: tickgate-gateway [--config <file>] [--check-config]
@@ -25,6 +25,14 @@ Venues: ${venueNames().join(', ')}
 Endpoints: GET /healthz, /readyz, /metrics on http.port (default 9464).`;
 
 const STOP_TIMEOUT_MS = 10_000;
+
+/** Exit once the logger has written what it holds (logs are written asynchronously), at most 1 s later. */
+function exitAfterFlush(logger: RootLogger, code: number): void {
+  process.exitCode = code;
+  const guard = setTimeout(() => process.exit(code), 1_000);
+  guard.unref();
+  logger.flush(() => process.exit(code));
+}
 
 async function main(): Promise<number> {
   let args;
@@ -72,14 +80,10 @@ async function main(): Promise<number> {
     }, STOP_TIMEOUT_MS);
     force.unref();
     gateway.stop({ timeoutMs: STOP_TIMEOUT_MS - 2_000 }).then(
-      () => {
-        logger.flush?.();
-        process.exitCode = 0;
-        setImmediate(() => process.exit(0));
-      },
+      () => exitAfterFlush(logger, 0),
       (error: unknown) => {
         logger.error({ err: String(error) }, 'stop failed');
-        process.exit(1);
+        exitAfterFlush(logger, 1);
       },
     );
   };
