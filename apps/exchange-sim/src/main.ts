@@ -66,7 +66,6 @@ async function main(): Promise<void> {
   }
   const venue: Venue = parsed.venue ?? 'binance';
   const running = await startVenue(venue, parsed.options);
-  process.stdout.write(`${running.line}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -77,8 +76,11 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Handlers first, then the line that tells callers the simulator is up: a caller may signal as soon
+  // as it reads that line.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(`${running.line}\n`);
 }
 
 main().catch((error: unknown) => {
