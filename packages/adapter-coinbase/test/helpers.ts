@@ -1,33 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { instrumentMap, type ControlEvent, type InstrumentInfo, type ParseSink, type Rejection } from '@tickgate/core';
-import type { Trade } from '@tickgate/schema';
+import { readFixtureLines, readFixtureText } from '@tickgate/adapter-conformance';
+import { instrumentMap, type InstrumentInfo } from '@tickgate/core';
 
-/** Everything a parser reported, in order. */
-export interface Collected {
-  trades: Trade[];
-  spans: number[];
-  controls: ControlEvent[];
-  rejections: Rejection[];
-}
-
-export function collectingSink(): ParseSink & Collected {
-  const trades: Trade[] = [];
-  const spans: number[] = [];
-  const controls: ControlEvent[] = [];
-  const rejections: Rejection[] = [];
-  return {
-    trades,
-    spans,
-    controls,
-    rejections,
-    trade: (t, span) => {
-      trades.push(t);
-      spans.push(span ?? 1);
-    },
-    control: (c) => controls.push(c),
-    reject: (r) => rejections.push(r),
-  };
-}
+export { collectingSink, type Collected } from '@tickgate/adapter-conformance';
 
 function product(id: string): InstrumentInfo {
   const [base, quote] = id.split('-') as [string, string];
@@ -46,14 +20,14 @@ export const BTC = INSTRUMENTS[0]!;
 /** A receive time in µs (2026-01-01T00:00:01Z). */
 export const RECEIVE_US = 1_767_225_601_000_000;
 
+const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
+
 export function fixtureText(name: string): string {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+  return readFixtureText(fixture(name));
 }
 
 export function fixtureLines(name: string): string[] {
-  return fixtureText(name)
-    .split('\n')
-    .filter((line) => line.length > 0);
+  return readFixtureLines(fixture(name));
 }
 
 export function fixtureJson<T>(name: string): T {
