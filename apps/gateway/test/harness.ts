@@ -326,29 +326,6 @@ export async function startRestRecorder(targetUrl: string): Promise<RestRecorder
   };
 }
 
-/** The gateway's Prometheus samples: `name{labels}` → value. */
-export async function scrapeMetrics(httpPort: number): Promise<Map<string, number>> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
-  const text = await res.text();
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return out;
-}
-
-/** Sum of the samples of metric `name` whose labels include every `label="value"` given. */
-export function metricSum(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const [key, value] of samples) {
-    if (key !== name && !key.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => key.includes(`${k}="${v}"`))) sum += value;
-  }
-  return sum;
-}
-
 /**
  * Like `expectExactHistory`, except that the ids in `lost` (declared unrecoverable) must be absent:
  * every other simulator trade from the first published id on is present once, in id order, fields right.

@@ -7,9 +7,7 @@ import {
   countInStream,
   expectExactHistory,
   expectExactHistoryExcept,
-  metricSum,
   readStream,
-  scrapeMetrics,
   spawnGateway,
   startRestRecorder,
   startSwitchableProxy,
@@ -18,6 +16,7 @@ import {
   type RestRecorder,
   type SwitchableProxy,
 } from './harness.js';
+import { metricValue, scrape } from './metrics-text.js';
 
 // Issue 5, "no trade lost": the built gateway as a process, the Binance simulator with faults, a real
 // nats-server with file-backed JetStream. Each scenario ends by reading the stream: every trade the
@@ -136,7 +135,7 @@ describe('no trade lost (issue 5): built gateway, simulator faults, real nats-se
     expect(rest).toBeGreaterThanOrEqual(300);
     expect(ws).toBeGreaterThan(0);
     expect(r.sim.faults.counters.dropped).toBe(100);
-    await waitFor(async () => metricSum(await scrapeMetrics(r.gateway.httpPort), 'tickgate_reconnects_total') >= 100, { timeoutMs: 5_000, message: 'reconnects counted' });
+    await waitFor(async () => metricValue(await scrape(r.gateway.httpPort), 'tickgate_reconnects_total') >= 100, { timeoutMs: 5_000, message: 'reconnects counted' });
   });
 
   it('2. malformed frames standing in for real trades: rejected, counted, filled from REST', async () => {
@@ -154,7 +153,7 @@ describe('no trade lost (issue 5): built gateway, simulator faults, real nats-se
     const byId = new Map(published.map((p) => [Number((p.event as Trade).id), p.event as Trade]));
     for (const m of malformed) expect(byId.get(m.id)?.source).toBe('rest');
     // Every rejection is counted by the metric and logged.
-    await waitFor(async () => metricSum(await scrapeMetrics(r.gateway.httpPort), 'tickgate_rejections_total', { venue: 'binance' }) === 30, {
+    await waitFor(async () => metricValue(await scrape(r.gateway.httpPort), 'tickgate_rejections_total', { venue: 'binance' }) === 30, {
       timeoutMs: 5_000,
       message: '30 rejections counted',
     });
@@ -309,7 +308,7 @@ describe('no trade lost (issue 5): built gateway, simulator faults, real nats-se
     expect(rest).toBe(r.sim.market.lastId(SYMBOL)! - 20);
     expect((await statusEvents(r.nc)).filter((e) => e.state === 'divergence')).toHaveLength(1);
     // Caught up: the measured divergence goes back to 0.
-    await waitFor(async () => metricSum(await scrapeMetrics(r.gateway.httpPort), 'tickgate_price_divergence_ratio', { instrument: INSTRUMENT }) === 0, {
+    await waitFor(async () => metricValue(await scrape(r.gateway.httpPort), 'tickgate_price_divergence_ratio', { instrument: INSTRUMENT }) === 0, {
       timeoutMs: 5_000,
       message: 'divergence back to 0',
     });
