@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { MSG_ID_HEADER, serializeTrade, tradeMsgId, WireDecodeError, type Status, type Trade } from '@tickgate/schema';
 import { NatsServer, waitFor } from '@tickgate/testing';
@@ -224,6 +224,56 @@ describe('Publisher', () => {
     expect(stored.map((s) => s.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
     expect(p.stats()).toMatchObject({ acked: 50, buffered: 0, inFlight: 0 });
     expect(p.stats().retries).toBeGreaterThanOrEqual(3);
+  });
+
+  it('retries a message the stream refuses (API error: stream full, discard new) until there is room', async () => {
+    await freshStream(['other.>']);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(stream);
+    await jsm.streams.add({ name: stream, subjects: ['md.>'], max_msgs: 10, discard: DiscardPolicy.New });
+    const trades = makeTrades(25, { first: 700 });
+    const p = publisher({ window: 5, retryDelayMs: 20, retryDelayMaxMs: 50 });
+    await publishAll(p, trades);
+    await waitFor(() => p.stats().acked === 10 && p.stats().failures >= 2, { message: 'ten stored, the rest refused' });
+    const flushed = p.flush();
+    await jsm.streams.update(stream, { subjects: ['md.>'], max_msgs: -1 });
+    await flushed;
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+    expect(stored.map((s) => s.data)).toEqual(trades.map(serializeTrade));
+    expect(p.stats()).toMatchObject({ acked: 25, buffered: 0, inFlight: 0 });
+  });
+
+  it('fails a publish whose acknowledgement never comes or cannot be read, and resends it until the stream stores it', async () => {
+    await freshStream(['other.>']);
+    // A plain subscriber on the subject is a responder that never acknowledges, then one that answers nonsense.
+    let answer: string | undefined = undefined;
+    let seen = 0;
+    const impostor = nc.subscribe('md.trade.>', {
+      callback: (_error, msg) => {
+        seen += 1;
+        if (answer !== undefined) msg.respond(answer);
+      },
+    });
+    await nc.flush();
+    const trades = makeTrades(8, { first: 900 });
+    const p = publisher({ window: 4, ackTimeoutMs: 150, retryDelayMs: 20, retryDelayMaxMs: 40 });
+    await publishAll(p, trades);
+    await waitFor(() => p.stats().failures >= 2, { message: 'unacknowledged publishes time out' });
+    expect(p.stats().acked).toBe(0);
+    answer = 'not a JetStream reply';
+    const failuresBefore = p.stats().failures;
+    await waitFor(() => p.stats().failures >= failuresBefore + 2, { message: 'unreadable replies count as failures' });
+    expect(p.stats().acked).toBe(0);
+    impostor.unsubscribe();
+    await nc.flush();
+    const flushed = p.flush();
+    await (await jetstreamManager(nc)).streams.update(stream, { subjects: ['other.>', 'md.>'] });
+    await flushed;
+    const stored = await readStream(nc, stream);
+    expect(stored.map((s) => s.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+    expect(seen).toBeGreaterThan(0);
+    expect(p.stats()).toMatchObject({ acked: 8, buffered: 0, inFlight: 0 });
   });
 
   it('gives up at close after the timeout, counting what it abandons and failing pending status events', async () => {
