@@ -72,6 +72,7 @@ export class FeedTask {
   private framesSeen = 0;
   private readonly reconnectsSeen: Record<string, number> = {};
   private readonly duplicatesSeen = new Map<string, number>();
+  private readonly releasedSeen = new Map<string, { ws: number; rest: number }>();
 
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
@@ -132,23 +133,20 @@ export class FeedTask {
 
   private makeSequencer(instrument: string): Sequencer {
     const { adapter, feed, metrics } = this.opts;
-    const published = { ws: metrics.tradesPublished.labels(this.venue, instrument, 'ws'), rest: metrics.tradesPublished.labels(this.venue, instrument, 'rest') };
     const latency = metrics.latency.labels(this.venue);
+    const lastTradeMs = this.lastTradeMs;
     return new Sequencer({
       venue: this.venue,
       instrument,
       sequencing: adapter.stream.sequencing,
       maxHoldMs: feed.reconcile.holdTimeoutMs,
       maxHeld: feed.reconcile.maxHeld,
+      // Per trade: no prom-client call (the sequencer counts releases; `sampleMetrics` exports them).
       release: (trade: Trade) => {
         this.lastPrices.set(instrument, trade.price);
-        this.lastTradeMs.set(instrument, Date.now());
-        if (trade.source === 'ws') {
-          published.ws.inc();
-          latency.observe((nowUs() - trade.tradeTime) / 1e6);
-        } else {
-          published.rest.inc();
-        }
+        const now = nowUs();
+        lastTradeMs.set(instrument, now / 1000);
+        if (trade.source === 'ws') latency.observe((now - trade.tradeTime) / 1e6);
         this.outbox.push(trade);
       },
       requestGap: (request) => {
@@ -209,12 +207,17 @@ export class FeedTask {
   /** Bring the sampled metrics (counters kept by the runners and sequencers, ages) up to date. */
   sampleMetrics(now = Date.now()): void {
     for (const [instrument, seq] of this.sequencers) {
-      const duplicates = seq.counters().duplicates;
+      const counters = seq.counters();
+      const released = this.releasedSeen.get(instrument) ?? { ws: 0, rest: 0 };
+      if (counters.released.ws > released.ws) this.opts.metrics.tradesPublished.labels(this.venue, instrument, 'ws').inc(counters.released.ws - released.ws);
+      if (counters.released.rest > released.rest) this.opts.metrics.tradesPublished.labels(this.venue, instrument, 'rest').inc(counters.released.rest - released.rest);
+      this.releasedSeen.set(instrument, { ...counters.released });
+      const duplicates = counters.duplicates;
       const seen = this.duplicatesSeen.get(instrument) ?? 0;
       if (duplicates > seen) this.opts.metrics.duplicatesDropped.labels(this.venue, instrument).inc(duplicates - seen);
       this.duplicatesSeen.set(instrument, duplicates);
       const last = this.lastTradeMs.get(instrument);
-      if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set((now - last) / 1000);
+      if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set(Math.max(0, now - last) / 1000);
     }
     let frames = 0;
     const reconnects: Record<string, number> = {};
