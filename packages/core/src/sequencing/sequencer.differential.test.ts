@@ -263,3 +263,77 @@ describe('Sequencer against its reference copy', () => {
     );
   });
 });
+
+describe('Sequencer fast path', () => {
+  it('releases consecutive trades of up to 15-digit ids without reading the clock, and longer ids exactly', () => {
+    let reads = 0;
+    const released: string[] = [];
+    const seq = new Sequencer({
+      venue: 'binance',
+      instrument: INSTRUMENT,
+      sequencing: 'consecutive',
+      release: (t) => released.push(t.id),
+      clock: () => {
+        reads++;
+        return T0;
+      },
+      startAfterId: '999999999999996',
+    });
+    for (const id of ['999999999999997', '999999999999998', '999999999999999']) seq.trade(makeTrade(id));
+    expect(reads).toBe(0);
+    expect(seq.lastId).toBe('999999999999999');
+    seq.trade(makeTrade('1000000000001001'), 1002); // 16 digits: 10^15 .. 10^15 + 1001
+    expect(reads).toBe(1);
+    expect(seq.lastId).toBe('1000000000001001');
+    seq.trade(makeTrade('9007199254740993'), 8_007_199_254_739_992); // ends past 2^53
+    seq.trade(makeTrade('9007199254740994'));
+    expect(released).toEqual(['999999999999997', '999999999999998', '999999999999999', '1000000000001001', '9007199254740993', '9007199254740994']);
+    expect(seq.lastId).toBe('9007199254740994');
+    expect(seq.counters()).toMatchObject({ released: { ws: 6, rest: 0 }, held: 0, openGaps: 0, invalid: 0 });
+  });
+
+  it('a release that throws on the fast path leaves the state updated, and the error is rethrown', () => {
+    const released: string[] = [];
+    const seq = new Sequencer({
+      venue: 'binance',
+      instrument: INSTRUMENT,
+      sequencing: 'consecutive',
+      release: (t) => {
+        released.push(t.id);
+        if (t.id === '2') throw new Error('publisher bug');
+      },
+      startAfterId: '0',
+    });
+    seq.trade(makeTrade('1'));
+    expect(() => seq.trade(makeTrade('2'))).toThrow('publisher bug');
+    expect(seq.lastId).toBe('2');
+    seq.trade(makeTrade('2'));
+    seq.trade(makeTrade('3', 'rest'));
+    expect(released).toEqual(['1', '2', '3']);
+    expect(seq.counters()).toMatchObject({ released: { ws: 2, rest: 1 }, duplicates: 1 });
+  });
+
+  it('a release on the fast path that feeds the sequencer sees its outputs delivered after its own, in order', () => {
+    const events: string[] = [];
+    const seq: Sequencer = new Sequencer({
+      venue: 'binance',
+      instrument: INSTRUMENT,
+      sequencing: 'consecutive',
+      release: (t) => {
+        events.push(`release ${t.id} (last ${seq.lastId})`);
+        if (t.id === '2') {
+          seq.trade(makeTrade('3'));
+          seq.trade(makeTrade('5'));
+          events.push('fed 3 and 5');
+        }
+      },
+      requestGap: (r) => events.push(`request ${r.fromId}-${r.toId}`),
+      startAfterId: '1',
+    });
+    seq.trade(makeTrade('2'));
+    expect(events).toEqual(['release 2 (last 2)', 'fed 3 and 5', 'release 3 (last 3)', 'request 4-4']);
+    seq.restTrades([makeTrade('4', 'rest')]);
+    seq.trade(makeTrade('6'));
+    expect(events.slice(4)).toEqual(['release 4 (last 5)', 'release 5 (last 5)', 'release 6 (last 6)']);
+  });
+});

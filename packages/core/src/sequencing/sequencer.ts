@@ -126,6 +126,12 @@ type Output =
 
 const INTEGER_ID = /^[0-9]{1,40}$/;
 
+/** Ids of at most this many digits are exact as a `number` (10^15 - 1 < 2^53). */
+const FAST_ID_DIGITS = 15;
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 const DEFAULTS = { maxHoldMs: 10_000, maxHeld: 50_000, dedupWindow: 10_000 } as const;
 
 /**
@@ -158,6 +164,12 @@ const DEFAULTS = { maxHoldMs: 10_000, maxHeld: 50_000, dedupWindow: 10_000 } as 
  * Callbacks run after the sequencer's state is updated, in order; a callback may call back into the
  * sequencer (the nested outputs are delivered after the pending ones). If a callback throws, the
  * remaining outputs are still delivered and the first error is rethrown afterwards.
+ *
+ * The common case (`consecutive`, nothing held or missing, no callback running, an id of at most 15
+ * digits that continues the sequence) takes a fast path in `trade()`: the last id is kept as a number
+ * and the trade handed to `release` at once, without bigint arithmetic, a clock read or the output
+ * queue. Every other input first writes that number back into the bigint state; the outputs, their
+ * order and the counters are the same either way.
  */
 export class Sequencer {
   readonly venue: string;
@@ -180,6 +192,13 @@ export class Sequencer {
 
   private readonly out: Output[] = [];
   private flushing = false;
+
+  /**
+   * `last` and `frontier` are `lastNum` (a safe integer), and nothing is held or missing: the fast path
+   * may run (when no flush is under way), and `last`/`frontier` may lag behind `lastNum` until `sync()`.
+   */
+  private simple = false;
+  private lastNum = 0;
 
   private releasedWs = 0;
   private releasedRest = 0;
@@ -207,6 +226,7 @@ export class Sequencer {
       this.last = BigInt(options.startAfterId);
       this.frontier = this.last;
     }
+    this.enterSimple();
   }
 
   // ---- inputs ------------------------------------------------------------------------------------
@@ -216,12 +236,33 @@ export class Sequencer {
    * covers, ending at `trade.id` (default 1); it matters only in `consecutive` mode.
    */
   trade(trade: Trade, span = 1): void {
+    if (this.simple && !this.flushing && trade.instrument === this.instrument) {
+      // Fast path: a plain decimal id of at most 15 digits (exact as a number) that continues the sequence.
+      const id = trade.id;
+      const n = id.length;
+      if (n > 0 && n <= FAST_ID_DIGITS) {
+        let end = 0;
+        let i = 0;
+        for (; i < n; i++) {
+          const d = id.charCodeAt(i) - 48;
+          if (d < 0 || d > 9) break;
+          end = end * 10 + d;
+        }
+        // `lastNum` is a safe integer, so equality means `end - span` was exact: `start === last + 1`.
+        if (i === n && Number.isInteger(span) && span >= 1 && end - span === this.lastNum) {
+          this.releaseNow(trade, end);
+          return;
+        }
+      }
+    }
+    this.sync();
     this.accept(trade, span);
     this.flush();
   }
 
   /** Trades from one REST response, in any order: they are taken in ascending id order. */
   restTrades(trades: readonly Trade[]): void {
+    this.sync();
     if (this.sequencing === 'consecutive') {
       const keyed = trades.map((t) => ({ t, id: INTEGER_ID.test(t.id) ? BigInt(t.id) : -1n }));
       keyed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -234,6 +275,7 @@ export class Sequencer {
 
   /** A frame the parser rejected. One carrying a `tradeId` is a gap: that id is fetched from REST. */
   rejected(rejection: Rejection): void {
+    this.sync();
     this.rejections++;
     const id = rejection.tradeId;
     if (this.sequencing === 'consecutive' && id !== undefined && INTEGER_ID.test(id)) {
@@ -254,6 +296,7 @@ export class Sequencer {
 
   /** The venue's own word on its last trade id (e.g. a heartbeat's `lastTradeId`): ids beyond what arrived are a gap. */
   heartbeat(lastTradeId: string): void {
+    this.sync();
     if (this.sequencing === 'consecutive' && this.frontier !== undefined && INTEGER_ID.test(lastTradeId)) {
       const t = BigInt(lastTradeId);
       const now = this.clock();
@@ -281,6 +324,7 @@ export class Sequencer {
    * declared `unrecoverable` with `reason`, and trades held behind them are released.
    */
   abandon(fromId: string, toId: string, reason = 'rest-unavailable'): void {
+    this.sync();
     if (this.sequencing === 'consecutive' && INTEGER_ID.test(fromId) && INTEGER_ID.test(toId)) {
       const from = BigInt(fromId);
       const to = BigInt(toId);
@@ -307,6 +351,7 @@ export class Sequencer {
 
   /** Check the bounds now (call it periodically): expired gaps become `unrecoverable`. */
   tick(nowMs: number = this.clock()): void {
+    this.sync();
     if (this.sequencing === 'consecutive') this.enforceBounds(nowMs);
     this.flush();
   }
@@ -315,14 +360,16 @@ export class Sequencer {
 
   /** The last id released (or passed over as unrecoverable); `undefined` before the first trade. */
   get lastId(): string | undefined {
+    if (this.simple) return String(this.lastNum);
     return this.last?.toString();
   }
 
-  /** Id ranges still missing, ascending. */
+  /** Id ranges still missing, ascending. (The fast path never changes `gaps`: no `sync()` needed.) */
   openGaps(): OpenGap[] {
     return this.gaps.filter((g) => !g.abandoned).map((g) => ({ fromId: g.from.toString(), toId: g.to.toString(), openedAtMs: g.openedAtMs }));
   }
 
+  /** (The fast path keeps the release counters exact and never changes `gaps` or `held`: no `sync()` needed.) */
   counters(): SequencerCounters {
     let openGaps = 0;
     let missing = 0n;
@@ -570,6 +617,64 @@ export class Sequencer {
     }
   }
 
+  // ---- fast path ---------------------------------------------------------------------------------
+
+  /** Leave the fast path: bring `last` and `frontier` up to date. Every input but a fast trade calls it first. */
+  private sync(): void {
+    if (!this.simple) return;
+    this.simple = false;
+    const last = BigInt(this.lastNum);
+    this.last = last;
+    this.frontier = last;
+  }
+
+  /** Take the fast path from now on if the state allows it (called when the outermost flush ends). */
+  private enterSimple(): void {
+    const last = this.last;
+    if (
+      this.recent === undefined &&
+      !this.flushing &&
+      this.out.length === 0 &&
+      this.held.length === 0 &&
+      this.gaps.length === 0 &&
+      last !== undefined &&
+      last === this.frontier &&
+      last >= MIN_SAFE &&
+      last <= MAX_SAFE
+    ) {
+      this.lastNum = Number(last);
+      this.simple = true;
+    }
+  }
+
+  /**
+   * The fast path's release: what `accept` and `flush` do for a trade continuing the sequence when
+   * nothing is held or missing. The state is updated before `release` runs; a callback re-entering
+   * the sequencer finds `flushing` set, so its outputs are queued and delivered here afterwards.
+   */
+  private releaseNow(trade: Trade, end: number): void {
+    this.lastNum = end;
+    if (trade.source === 'rest') this.releasedRest++;
+    else this.releasedWs++;
+    if (trade.source === 'ws') this.afterDisconnect = false;
+    this.flushing = true;
+    let failed = false;
+    let error: unknown;
+    try {
+      this.opts.release(trade);
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    if (this.simple && this.out.length === 0) {
+      // Nothing that changes the state re-entered: it is still simple.
+      this.flushing = false;
+      if (failed) throw error;
+      return;
+    }
+    this.deliver(failed, error);
+  }
+
   // ---- output ------------------------------------------------------------------------------------
 
   private emitRelease(trade: Trade): void {
@@ -581,8 +686,11 @@ export class Sequencer {
   private flush(): void {
     if (this.flushing) return;
     this.flushing = true;
-    let failed = false;
-    let error: unknown;
+    this.deliver(false, undefined);
+  }
+
+  /** Deliver the queued outputs (callbacks may append), end the flush, then rethrow the first error. */
+  private deliver(failed: boolean, error: unknown): void {
     try {
       // Callbacks may re-enter and append: read the queue until it is empty.
       for (let i = 0; i < this.out.length; i++) {
@@ -602,6 +710,7 @@ export class Sequencer {
     } finally {
       this.out.length = 0;
       this.flushing = false;
+      if (!this.simple) this.enterSimple();
     }
     if (failed) throw error;
   }
