@@ -69,7 +69,7 @@ export class Gateway {
       });
       logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
     }
-    this.publisher = new Publisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, logger });
+    this.publisher = new Publisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, logger });
     const publisher = this.publisher;
 
     if (config.http.port !== 0) {

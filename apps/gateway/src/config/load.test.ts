@@ -36,7 +36,7 @@ describe('gateway config', () => {
       {},
     );
     expect(fromYaml).toEqual(fromJson);
-    expect(fromJson.nats).toMatchObject({ servers: ['nats://127.0.0.1:4222'], stream: 'MD', mode: 'jetstream', window: 100 });
+    expect(fromJson.nats).toMatchObject({ servers: ['nats://127.0.0.1:4222'], stream: 'MD', mode: 'jetstream', window: 1_000, maxBuffered: 4_000 });
     expect(fromJson.feeds[0]).toMatchObject({ venue: 'binance', instruments: ['BTC-USDT'], wsUrl: 'wss://stream.binance.com:9443' });
     expect(fromJson.feeds[0]!.reconcile.backfill).toBe(true);
   });
@@ -71,6 +71,7 @@ describe('gateway config', () => {
     ['a bad NATS URL', { ...documented, nats: { servers: ['127.0.0.1:4222'] } }, /^nats\.servers\.0: not a NATS URL/],
     ['a bad instrument', { ...documented, feeds: [{ venue: 'binance', instruments: ['BTCUSDT'] }] }, /^feeds\.0\.instruments\.0: not a BASE-QUOTE instrument/],
     ['no feeds', { nats: {}, feeds: [] }, /^feeds: at least one feed$/],
+    ['a buffer smaller than the window', { ...documented, nats: { window: 500, maxBuffered: 100 } }, /^nats\.maxBuffered: maxBuffered must be at least window/],
     ['missing feeds', { nats: {} }, /^feeds: expected array, received undefined$/],
     ['not an object', [1], /^\(root\): expected object/],
   ])('rejects %s with one line naming the path', (_name, raw, message) => {

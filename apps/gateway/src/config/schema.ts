@@ -20,7 +20,8 @@ function urlWith(protocols: string[], what: string) {
 
 const durationMs = z.number().int().positive();
 
-export const NatsConfig = z.strictObject({
+export const NatsConfig = z
+  .strictObject({
   /** NATS servers. Empty or absent: start an embedded `nats-server -js` child. */
   servers: z.array(natsUrl).default([]),
   /** JetStream stream that captures `md.>`. */
@@ -28,7 +29,9 @@ export const NatsConfig = z.strictObject({
   /** `jetstream`: acknowledged publishing (default); `core`: fire-and-forget core NATS only. */
   mode: z.enum(['jetstream', 'core']).default('jetstream'),
   /** Most acknowledged publishes in flight. */
-  window: z.number().int().min(1).max(100_000).default(100),
+  window: z.number().int().min(1).max(100_000).default(1_000),
+  /** Unacknowledged messages (in flight + queued) at which feeds wait for the stream before publishing more. */
+  maxBuffered: z.number().int().min(1).max(1_000_000).default(4_000),
   /** JetStream duplicate window (dedup across replicas and retries). */
   duplicateWindowMs: durationMs.default(120_000),
   /** How long the stream keeps messages. */
@@ -37,7 +40,8 @@ export const NatsConfig = z.strictObject({
   replicas: z.number().int().min(1).max(5).default(1),
   /** Connection name shown by the server. */
   name: z.string().min(1).default('tickgate-gateway'),
-});
+  })
+  .refine((n) => n.maxBuffered >= n.window, { message: 'maxBuffered must be at least window (the window could never fill)', path: ['maxBuffered'] });
 
 export const HttpConfig = z.strictObject({
   /** Port of `/healthz`, `/readyz` and `/metrics`; 0 disables the HTTP server. */

@@ -15,11 +15,11 @@ export type PublishMode = 'jetstream' | 'core';
 export interface PublisherOptions {
   /** Default `jetstream`. */
   mode?: PublishMode;
-  /** JetStream publishes awaiting their acknowledgement at once (default 100). */
+  /** JetStream publishes awaiting their acknowledgement at once (default 1,000). */
   window?: number;
   /**
    * Messages accepted but not yet acknowledged (in flight + queued + awaiting a retry) at which
-   * `publishTrade` starts returning a promise (default 1,000). The promise resolves when the count
+   * `publishTrade` starts returning a promise (default 4,000). The promise resolves when the count
    * has fallen to half of this. A caller that ignores the promise gets `PublishOverflowError` at twice
    * this bound (the message is then *not* accepted). JetStream mode only.
    */
@@ -201,8 +201,8 @@ export class Publisher {
   ) {
     this.mode = options.mode ?? 'jetstream';
     this.logger = (options.logger ?? silentLogger).child({ component: 'publisher', mode: this.mode });
-    this.window = positive(options.window ?? 100, 'window');
-    this.maxBuffered = Math.max(positive(options.maxBuffered ?? 1_000, 'maxBuffered'), 1);
+    this.window = positive(options.window ?? 1_000, 'window');
+    this.maxBuffered = Math.max(positive(options.maxBuffered ?? 4_000, 'maxBuffered'), 1);
     this.lowWater = Math.floor(this.maxBuffered / 2);
     this.hardLimit = this.maxBuffered * 2;
     this.ackTimeoutMs = positive(options.ackTimeoutMs ?? 5_000, 'ackTimeoutMs');
