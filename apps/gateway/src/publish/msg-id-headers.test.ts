@@ -38,6 +38,10 @@ describe('MsgIdHeaders', () => {
     expect(() => new MsgIdHeaders('a\r\nNats-Expected-Stream: X')).toThrow(RangeError);
     expect(() => new MsgIdHeaders('a\nb')).toThrow(RangeError);
     expect(() => new MsgIdHeaders(' padded')).toThrow(RangeError);
+    expect(() => new MsgIdHeaders('padded\t')).toThrow(RangeError);
+    expect(() => new MsgIdHeaders('a\r')).toThrow(RangeError);
+    expect(new MsgIdHeaders('a b').msgId).toBe('a b');
+    expect(new MsgIdHeaders('x').msgId).toBe('x');
     expect(() => new MsgIdHeaders('')).toThrow(RangeError);
   });
 

@@ -1,7 +1,8 @@
 import { Match, type MsgHdrs } from '@nats-io/transport-node';
 import { MSG_ID_HEADER } from '@tickgate/schema';
 
-const LINE_BREAK = /[\r\n]/;
+/** A header value as the client would send it unchanged: no line break, no leading or trailing white space, not empty. */
+const HEADER_VALUE = /^[^\s](?:[^\r\n]*[^\s])?$/;
 const KEY_LOWER = MSG_ID_HEADER.toLowerCase();
 
 /** UTF-8 bytes of `text`. `Buffer.from` takes its memory from a shared pool: on Node 20 it is ~4× cheaper than `TextEncoder.encode` for the short texts published here. */
@@ -27,10 +28,9 @@ export class MsgIdHeaders implements MsgHdrs {
   readonly description = '';
   private readonly bytes: Uint8Array;
 
-  /** Throws `RangeError` for an id with a line break (it would end the header block early). */
+  /** Throws `RangeError` for an id with a line break (it would end the header block early) or that the client would trim. */
   constructor(readonly msgId: string) {
-    if (LINE_BREAK.test(msgId)) throw new RangeError(`a Nats-Msg-Id cannot contain a line break: ${JSON.stringify(msgId)}`);
-    if (msgId !== msgId.trim() || msgId.length === 0) throw new RangeError(`a Nats-Msg-Id cannot be empty or start or end with spaces: ${JSON.stringify(msgId)}`);
+    if (!HEADER_VALUE.test(msgId)) throw new RangeError(`a Nats-Msg-Id must be non-empty, without line breaks or white space at either end: ${JSON.stringify(msgId)}`);
     this.bytes = utf8(`NATS/1.0\r\n${MSG_ID_HEADER}: ${msgId}\r\n\r\n`);
   }
 
