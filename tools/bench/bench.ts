@@ -4,7 +4,8 @@
  * against a baseline measured in the same run; the load averages are recorded with every section.
  *
  *   npm run bench -- [--quick] [--only norm,e2e,latency,memory] [--soak <seconds>] [--soak-rate <trades/s>]
- *                    [--runs <n>] [--window <seconds>] [--modes core,jetstream] [--js-window <n>] [--dist] [--cpu-prof <dir>] [--out <file>]
+ *                    [--runs <n>] [--window <seconds>] [--modes core,jetstream] [--js-window <n>] [--dist] [--cpu-prof <dir>]
+ *                    [--gateway-node-args=<node flags>] [--out <file>]
  *
  * 1. norm     Binance trade-frame normalization, single core (packages/adapter-binance/bench/parse.bench.ts).
  * 2. e2e      simulator → gateway → NATS subscriber, saturated, in core and acknowledged (JetStream) mode,
@@ -16,6 +17,7 @@
  * `--quick` runs every benchmark briefly (about two minutes). `--dist` runs the built gateway
  * (`apps/gateway/dist/main.js`; build it first) instead of its sources. `--cpu-prof <dir>` writes a
  * V8 CPU profile of each gateway process into `dir` (open it in Chrome DevTools).
+ * `--gateway-node-args=<flags>` passes flags to the gateway's `node` (e.g. `--gateway-node-args=--max-semi-space-size=32`).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,7 @@ const { values: args } = parseArgs({
     modes: { type: 'string', default: 'core,jetstream' },
     'js-window': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'gateway-node-args': { type: 'string', default: '' },
     'nats-server': { type: 'string', default: process.env['NATS_SERVER'] ?? '/usr/sbin/nats-server' },
   },
 });
@@ -141,7 +144,8 @@ class Stack {
     );
     const gatewayArgs = args.dist ? [resolve(ROOT, 'apps/gateway/dist/main.js')] : [...TS_NODE_FLAGS, resolve(ROOT, 'apps/gateway/src/main.ts')];
     const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
-    const gateway = spawnTracked(process.execPath, [...profile, ...gatewayArgs, '--config', config]);
+    const nodeArgs = args['gateway-node-args'].split(/\s+/).filter(Boolean);
+    const gateway = spawnTracked(process.execPath, [...nodeArgs, ...profile, ...gatewayArgs, '--config', config]);
     const subscriber = await startWorker('subscriber.ts', [nats.url]);
     const stack = new Stack(nats, sim, gateway, subscriber, symbols);
     const deadline = Date.now() + 90_000;
@@ -349,9 +353,9 @@ async function benchEndToEnd(withThroughput: boolean, withLatency: boolean): Pro
         }
         const report = await request<SubscriberReport>(stack.subscriber, { type: 'report' }, 'report', 10_000);
         const rate = median(runs.map((r) => r.deliveredPerSec));
-        const cpu = median(runs.map((r) => r.gatewayCpuUsPerTrade));
+        const cpu = round(median(runs.map((r) => r.gatewayCpuUsPerTrade)), 2);
         const lost = runs.reduce((s, r) => s + r.missing, 0) + report.gaps;
-        const perProcess = Object.fromEntries(Object.keys(runs[0]?.cpuUsPerTrade ?? {}).map((k) => [k, median(runs.map((r) => r.cpuUsPerTrade[k] ?? 0))]));
+        const perProcess = Object.fromEntries(Object.keys(runs[0]?.cpuUsPerTrade ?? {}).map((k) => [k, round(median(runs.map((r) => r.cpuUsPerTrade[k] ?? 0)), 2)]));
         const pipelineUs = Object.values(perProcess).reduce((a, b) => a + b, 0);
         // What the same CPU costs would allow with the machine's two cores to ourselves: no process
         // faster than one core, all of them together no faster than two.
