@@ -129,8 +129,13 @@ const INTEGER_ID = /^[0-9]{1,40}$/;
 /** Ids of at most this many digits are exact as a `number` (10^15 - 1 < 2^53). */
 const FAST_ID_DIGITS = 15;
 
-const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/**
+ * The range of `last` in which the fast path is worth entering: a safe integer (so that `lastNum` is
+ * exact) whose successor still has at most `FAST_ID_DIGITS` digits. Beyond it (ids of 16 digits and
+ * more) switching to the number and back on every trade would only add work.
+ */
+const FAST_LAST_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const FAST_LAST_MAX = 10n ** BigInt(FAST_ID_DIGITS) - 2n;
 
 const DEFAULTS = { maxHoldMs: 10_000, maxHeld: 50_000, dedupWindow: 10_000 } as const;
 
@@ -194,7 +199,7 @@ export class Sequencer {
   private flushing = false;
 
   /**
-   * `last` and `frontier` are `lastNum` (a safe integer), and nothing is held or missing: the fast path
+   * `last` and `frontier` are `lastNum` (a safe integer below 10^15 - 1), and nothing is held or missing: the fast path
    * may run (when no flush is under way), and `last`/`frontier` may lag behind `lastNum` until `sync()`.
    */
   private simple = false;
@@ -257,7 +262,8 @@ export class Sequencer {
     }
     this.sync();
     this.accept(trade, span);
-    this.flush();
+    // After an id too long for the fast path, the next one will be too: don't prepare for it.
+    this.flush(trade.id.length <= FAST_ID_DIGITS);
   }
 
   /** Trades from one REST response, in any order: they are taken in ascending id order. */
@@ -638,9 +644,9 @@ export class Sequencer {
       this.held.length === 0 &&
       this.gaps.length === 0 &&
       last !== undefined &&
-      last === this.frontier &&
-      last >= MIN_SAFE &&
-      last <= MAX_SAFE
+      last <= FAST_LAST_MAX &&
+      last >= FAST_LAST_MIN &&
+      last === this.frontier
     ) {
       this.lastNum = Number(last);
       this.simple = true;
@@ -683,14 +689,19 @@ export class Sequencer {
     this.out.push({ kind: 'release', trade });
   }
 
-  private flush(): void {
+  /** Deliver the queued outputs, unless a flush is under way already. `enter`: see `deliver`. */
+  private flush(enter = true): void {
     if (this.flushing) return;
     this.flushing = true;
-    this.deliver(false, undefined);
+    this.deliver(false, undefined, enter);
   }
 
-  /** Deliver the queued outputs (callbacks may append), end the flush, then rethrow the first error. */
-  private deliver(failed: boolean, error: unknown): void {
+  /**
+   * Deliver the queued outputs (callbacks may append), end the flush, then rethrow the first error.
+   * Unless `enter` is false, see whether the fast path can be taken from now on (declining is always
+   * safe: the bigint state is then kept up to date).
+   */
+  private deliver(failed: boolean, error: unknown, enter = true): void {
     try {
       // Callbacks may re-enter and append: read the queue until it is empty.
       for (let i = 0; i < this.out.length; i++) {
@@ -710,7 +721,7 @@ export class Sequencer {
     } finally {
       this.out.length = 0;
       this.flushing = false;
-      if (!this.simple) this.enterSimple();
+      if (enter && !this.simple) this.enterSimple();
     }
     if (failed) throw error;
   }
