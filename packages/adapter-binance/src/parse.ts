@@ -1,5 +1,6 @@
-import { rejectField, rejectFrame, valuePreview, type ControlEvent, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
+import { rejectField, rejectFrame, valuePreview, type ControlEvent, type FrameParser, type InstrumentInfo, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { scannedTradeFrame, scanTradeFrame } from './fast-trade.js';
 import type { BinanceRequestId } from './messages.js';
 
 /**
@@ -11,9 +12,18 @@ import type { BinanceRequestId } from './messages.js';
  * `@trade` stream or break the one-trade-per-venue-id contract the sequencer relies on. `@bookTicker`
  * frames are `ignored` likewise (quotes, not trades).
  *
- * Hot path: one `JSON.parse`, direct field reads with `typeof` checks, canonical decimals by string
- * operations (`canonicalDecimalOrUndefined`); no decimal.js, no zod, no closures or regexes per frame.
- * The property tests in `parse.property.test.ts` check the output against the strict `TradeSchema`.
+ * Hot path, in two layers. First `parseTradeFrameFast`: a frame of exactly the shape Binance sends for a
+ * trade (keys in the venue's order, no whitespace, no escapes, plain integers, a stream name matching the
+ * symbol, nothing after the last brace) is read character by character by `scanTradeFrame`
+ * (`fast-trade.ts`), without `JSON.parse` and without an intermediate object. Why that is safe: the scanner
+ * accepts only text whose `JSON.parse` would give exactly the fields it read; the fields then pass the
+ * general path's own checks (`instruments.bySymbol`, `toMicros`, and the rules of
+ * `canonicalDecimalOrUndefined`, applied in place) into the same `tradeOf`; and the fast path only ever
+ * emits a trade. Any other shape, and any frame that would be rejected, falls through untouched to
+ * `parseFrameGeneral` (one `JSON.parse`, direct field reads with `typeof` checks), so every rejection keeps
+ * its reason. Neither layer uses decimal.js, zod, closures or regexes per frame.
+ * `fast-trade.property.test.ts` holds `parseFrame` to the sink calls of `parseFrameGeneral` on valid,
+ * re-spelled and broken frames; `parse.property.test.ts` checks the output against the strict `TradeSchema`.
  */
 
 /** The venue id used in subjects and on every trade. */
@@ -119,22 +129,44 @@ export function parseTradePayload(d: JsonObject, raw: string, receiveTimeUs: num
     rejectField(sink, 'm', 'buyer-is-maker flag is not a boolean', m, raw, instrument, tradeId);
     return;
   }
-  const trade: Trade = {
+  sink.trade(tradeOf(info, tradeId, price, quantity, m, tradeTime, receiveTimeUs));
+}
+
+/** The trade both paths emit, from checked fields. */
+function tradeOf(info: InstrumentInfo, id: string, price: string, quantity: string, buyerIsMaker: boolean, tradeTime: number, receiveTimeUs: number): Trade {
+  return {
     v: 1,
     type: 'trade',
     venue: BINANCE_VENUE,
-    instrument,
+    instrument: info.instrument,
     symbol: info.symbol,
-    id: tradeId,
+    id,
     price,
     quantity,
     // `m`: the buyer is the maker, so the taker (aggressor) sold.
-    side: m ? 'sell' : 'buy',
+    side: buyerIsMaker ? 'sell' : 'buy',
     tradeTime,
     receiveTime: receiveTimeUs,
     source: 'ws',
   };
-  sink.trade(trade);
+}
+
+/** Scratch record of the fast path (fields are read out before the sink is called). */
+const scanned = scannedTradeFrame();
+
+/**
+ * The fast path: when `raw` is exactly a Binance `@trade` frame (see `fast-trade.ts`) that makes a valid
+ * trade, emit that trade and return `true`. Otherwise return `false` without touching the sink: the
+ * caller then reads the frame with `parseFrameGeneral`, which also gives every rejection its reason.
+ */
+export function parseTradeFrameFast(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit): boolean {
+  if (!scanTradeFrame(raw, scanned)) return false;
+  const info = instruments.bySymbol(scanned.symbol);
+  if (info === undefined) return false;
+  const tradeTime = toMicros(scanned.time, timeUnit);
+  if (tradeTime === undefined) return false;
+  sink.trade(tradeOf(info, scanned.id, scanned.price, scanned.quantity, scanned.buyerIsMaker, tradeTime, receiveTimeUs));
+  return true;
 }
 
 /** A frame without `e`: a control answer (raw connections only) or a `@bookTicker` payload. */
@@ -174,9 +206,19 @@ function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: Parse
 
 /**
  * Parse one raw text frame of a Binance spot connection (raw or combined streams). Never throws:
- * anything unreadable goes to `sink.reject` with a stable reason.
+ * anything unreadable goes to `sink.reject` with a stable reason. Trade frames of the venue's exact shape
+ * take the fast path; everything else, and whatever the fast path declines, `parseFrameGeneral`.
  */
 export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit = 'us'): void {
+  if (parseTradeFrameFast(raw, receiveTimeUs, sink, instruments, timeUnit)) return;
+  parseFrameGeneral(raw, receiveTimeUs, sink, instruments, timeUnit);
+}
+
+/**
+ * `parseFrame` without the fast path: one `JSON.parse` and field reads, for any frame. Same events for
+ * every frame (the fast path's property tests hold it to that).
+ */
+export function parseFrameGeneral(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit = 'us'): void {
   let msg: unknown;
   try {
     msg = JSON.parse(raw);

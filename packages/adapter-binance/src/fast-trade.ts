@@ -1,0 +1,242 @@
+import { MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS } from '@tickgate/schema';
+
+/**
+ * Byte-level reader of the one frame shape Binance sends for a trade, raw or combined:
+ *
+ *   {"e":"trade","E":<int>,"s":"<SYMBOL>","t":<int>,"p":"<decimal>","q":"<decimal>","T":<int>,"m":<bool>,"M":<bool>}
+ *   {"stream":"<symbol>@trade","data":<the same payload>}
+ *
+ * exactly so: these keys in this order, no whitespace, nothing after the closing brace, and on a combined
+ * frame a stream name that is the payload's symbol in lowercase. It checks the characters with
+ * `charCodeAt` and `indexOf` and slices out the fields: no `JSON.parse`, no intermediate object.
+ *
+ * The contract is one-sided. `scanTradeFrame` accepts only text that is valid JSON and whose `JSON.parse`
+ * would give exactly the fields it returns: strings only when made of characters JSON writes as
+ * themselves (letters and digits in `s`, digits and one dot in `p`/`q`; never an escape), integers only
+ * without sign, fraction, exponent or leading zero and below 9e15, where every double is exact. `p` and
+ * `q` must also pass the rules of `canonicalDecimalOrUndefined` (applied here to the frame in place, to
+ * spare a copy and a second pass; the property tests hold the two to the same answers). Anything else
+ * returns `false`, and the caller reads the frame with `JSON.parse` as before, rejections included.
+ * The symbol lookup and the time check are the caller's (`parseTradeFrameFast` in `parse.ts`), with the
+ * functions the general path uses.
+ */
+
+/** Fields of an accepted `@trade` frame. */
+export interface ScannedTradeFrame {
+  /** `s`: uppercase letters and digits only. */
+  symbol: string;
+  /** `t` as written: digits without a leading zero, below 9e15, so equal to `safeIntegerText(t)`. */
+  id: string;
+  /** `p` and `q` in canonical form: `canonicalDecimalOrUndefined` of the strings in the frame. */
+  price: string;
+  quantity: string;
+  /** `T`, an exact integer below 9e15 (neither its unit nor its plausibility checked yet). */
+  time: number;
+  /** `m`. */
+  buyerIsMaker: boolean;
+}
+
+/** A scratch record for `scanTradeFrame`. */
+export function scannedTradeFrame(): ScannedTradeFrame {
+  return { symbol: '', id: '', price: '', quantity: '', time: 0, buyerIsMaker: false };
+}
+
+const RAW_HEAD = '{"e":"trade","E":';
+const COMBINED_HEAD = '{"stream":"';
+/** After the stream name's symbol part, up to the payload's `E` value. */
+const COMBINED_MIDDLE = '@trade","data":{"e":"trade","E":';
+const SYMBOL_KEY = ',"s":"';
+const ID_KEY = '","t":';
+const PRICE_KEY = ',"p":"';
+const QUANTITY_KEY = '","q":"';
+const TIME_KEY = '","T":';
+const MAKER_KEY = ',"m":';
+const IGNORE_KEY = ',"M":';
+
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const UPPER_A = 65;
+const UPPER_Z = 90;
+const LOWER_E = 101;
+const LOWER_S = 115;
+const LOWER_T = 116;
+const CLOSE_BRACE = 125;
+
+/**
+ * Most digits of an integer read here. With 16 digits the first must be 8 or less, so the value stays
+ * below 9e15 < 2^53: every digit-by-digit step is then exact, and equal to what `JSON.parse` gives.
+ */
+const MAX_DIGITS = 16;
+
+/** True when `literal` is written in `raw` at `i` (`indexOf` compares in bulk, cheaper than a loop here). */
+function at(raw: string, i: number, literal: string): boolean {
+  return raw.indexOf(literal, i) === i;
+}
+
+/** End of the JSON integer (digits, no leading zero) starting at `i`, or -1. Any length. */
+function integerEnd(raw: string, i: number): number {
+  const first = raw.charCodeAt(i);
+  if (first === ZERO) return i + 1; // "0" alone: a digit after it fails the caller's next check
+  if (!(first > ZERO && first <= NINE)) return -1;
+  let j = i + 1;
+  for (let c = raw.charCodeAt(j); c >= ZERO && c <= NINE; c = raw.charCodeAt(++j));
+  return j;
+}
+
+/** End of the exact small integer starting at `i` (see `MAX_DIGITS`), or -1. */
+function smallIntegerEnd(raw: string, i: number): number {
+  const end = integerEnd(raw, i);
+  const digits = end - i;
+  return end < 0 || digits > MAX_DIGITS || (digits === MAX_DIGITS && raw.charCodeAt(i) > ZERO + 8) ? -1 : end;
+}
+
+/** Bounds of the canonical form found by the last `decimalEnd` (valid only when it returned >= 0). */
+let canonicalStart = 0;
+let canonicalEnd = 0;
+
+/**
+ * `canonicalDecimalOrUndefined` of the run of digits and dots starting at `i`, computed in place: returns
+ * the end of the run and leaves the canonical form's bounds in `canonicalStart`/`canonicalEnd`, or
+ * returns -1 where `canonicalDecimalOrUndefined` gives `undefined`. The same rules, in the same order:
+ * at least one non-zero digit, at most one dot and neither first nor last, leading zeros of the integer
+ * part dropped (one kept before the dot), trailing zeros of the fraction dropped (with the dot when
+ * nothing is left), then the `MAX_INTEGER_DIGITS`/`MAX_FRACTION_DIGITS` limits.
+ */
+function decimalEnd(raw: string, i: number): number {
+  let dot = -1;
+  let firstNonZero = -1; // first non-zero digit of the integer part
+  let lastNonZeroFraction = -1; // last non-zero digit of the fraction
+  let j = i;
+  for (;; j++) {
+    const c = raw.charCodeAt(j);
+    if (c > ZERO && c <= NINE) {
+      if (dot < 0) {
+        if (firstNonZero < 0) firstNonZero = j;
+      } else {
+        lastNonZeroFraction = j;
+      }
+    } else if (c === DOT) {
+      if (dot >= 0 || j === i) return -1;
+      dot = j;
+    } else if (c !== ZERO) {
+      break;
+    }
+  }
+  if (dot === j - 1) return -1; // a dot last (text "5.")
+  if (firstNonZero < 0 && lastNonZeroFraction < 0) return -1; // zero, or empty
+  const integerEnd = dot < 0 ? j : dot;
+  const start = firstNonZero < 0 ? integerEnd - 1 : firstNonZero;
+  if (integerEnd - start > MAX_INTEGER_DIGITS) return -1;
+  if (lastNonZeroFraction < 0) {
+    canonicalEnd = integerEnd;
+  } else {
+    if (lastNonZeroFraction - dot > MAX_FRACTION_DIGITS) return -1;
+    canonicalEnd = lastNonZeroFraction + 1;
+  }
+  canonicalStart = start;
+  return j;
+}
+
+/**
+ * Read `raw` if it is exactly a Binance `@trade` frame of the shape above, filling `out`. Returns `false`,
+ * with `out` in an unspecified state, for anything else.
+ */
+export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
+  let i: number;
+  let streamStart = -1;
+  let streamLength = 0;
+  const second = raw.charCodeAt(2);
+  if (second === LOWER_E && at(raw, 0, RAW_HEAD)) {
+    i = RAW_HEAD.length;
+  } else if (second === LOWER_S && at(raw, 0, COMBINED_HEAD)) {
+    // The stream name's characters are checked below, against the symbol.
+    streamStart = COMBINED_HEAD.length;
+    const j = raw.indexOf(COMBINED_MIDDLE, streamStart);
+    if (j < 0) return false;
+    streamLength = j - streamStart;
+    i = j + COMBINED_MIDDLE.length;
+  } else {
+    return false;
+  }
+
+  // "E": an integer whose value is not used.
+  i = integerEnd(raw, i);
+  if (i < 0 || !at(raw, i, SYMBOL_KEY)) return false;
+
+  // "s": uppercase letters and digits; on a combined frame, the stream name's symbol in uppercase.
+  i += SYMBOL_KEY.length;
+  const symbolStart = i;
+  for (let c = raw.charCodeAt(i); (c >= UPPER_A && c <= UPPER_Z) || (c >= ZERO && c <= NINE); c = raw.charCodeAt(++i));
+  const symbolEnd = i;
+  const symbolLength = symbolEnd - symbolStart;
+  if (symbolLength === 0 || !at(raw, i, ID_KEY)) return false;
+  if (streamStart >= 0) {
+    if (streamLength !== symbolLength) return false;
+    // The symbol is uppercase letters and digits, so `| 32` lowercases a letter and leaves a digit alone;
+    // the stream name must be exactly that (so it, too, holds nothing JSON would escape), then `@trade`.
+    for (let k = 0; k < symbolLength; k++) {
+      if (raw.charCodeAt(streamStart + k) !== (raw.charCodeAt(symbolStart + k) | 32)) return false;
+    }
+  }
+
+  // "t": the trade id.
+  i += ID_KEY.length;
+  const idStart = i;
+  i = smallIntegerEnd(raw, i);
+  if (i < 0 || !at(raw, i, PRICE_KEY)) return false;
+  const idEnd = i;
+
+  // "p" and "q": canonical decimals.
+  i = decimalEnd(raw, i + PRICE_KEY.length);
+  if (i < 0 || !at(raw, i, QUANTITY_KEY)) return false;
+  const priceStart = canonicalStart;
+  const priceEnd = canonicalEnd;
+  i = decimalEnd(raw, i + QUANTITY_KEY.length);
+  if (i < 0 || !at(raw, i, TIME_KEY)) return false;
+  const quantityStart = canonicalStart;
+  const quantityEnd = canonicalEnd;
+
+  // "T": the trade time, read digit by digit (exact below 9e15, see `MAX_DIGITS`).
+  i += TIME_KEY.length;
+  const timeStart = i;
+  let time = raw.charCodeAt(i) - ZERO;
+  if (!(time >= 1 && time <= 9)) {
+    if (time !== 0) return false;
+    i++; // "0" alone: a digit after it fails the check of the next key
+  } else {
+    for (let d = raw.charCodeAt(++i) - ZERO; d >= 0 && d <= 9; d = raw.charCodeAt(++i) - ZERO) time = time * 10 + d;
+    const digits = i - timeStart;
+    if (digits > MAX_DIGITS || (digits === MAX_DIGITS && raw.charCodeAt(timeStart) > ZERO + 8)) return false;
+  }
+  if (!at(raw, i, MAKER_KEY)) return false;
+
+  // "m", then "M" (its value is not used, but it must be a boolean for the frame to have this shape).
+  i += MAKER_KEY.length;
+  const buyerIsMaker = raw.charCodeAt(i) === LOWER_T;
+  i = booleanEnd(raw, i);
+  if (i < 0 || !at(raw, i, IGNORE_KEY)) return false;
+  i = booleanEnd(raw, i + IGNORE_KEY.length);
+  if (i < 0 || raw.charCodeAt(i) !== CLOSE_BRACE) return false;
+  i++;
+  if (streamStart >= 0) {
+    if (raw.charCodeAt(i) !== CLOSE_BRACE) return false;
+    i++;
+  }
+  if (i !== raw.length) return false;
+
+  out.symbol = raw.slice(symbolStart, symbolEnd);
+  out.id = raw.slice(idStart, idEnd);
+  out.price = raw.slice(priceStart, priceEnd);
+  out.quantity = raw.slice(quantityStart, quantityEnd);
+  out.time = time;
+  out.buyerIsMaker = buyerIsMaker;
+  return true;
+}
+
+/** End of the JSON literal `true` or `false` at `i`, or -1. */
+function booleanEnd(raw: string, i: number): number {
+  if (at(raw, i, 'true')) return i + 4;
+  if (at(raw, i, 'false')) return i + 5;
+  return -1;
+}
