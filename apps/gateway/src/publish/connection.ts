@@ -1,5 +1,6 @@
 import { connect, type ConnectionOptions, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { silentLogger, type Logger } from '@tickgate/core';
+import { installFastNatsEncoder } from './fast-encoder.js';
 
 /** Options of `connectNats`. Everything but `servers` has a default suited to a gateway. */
 export interface ConnectNatsOptions {
@@ -26,6 +27,8 @@ export interface ConnectNatsOptions {
   waitOnFirstConnect?: boolean;
   /** Anything else passed to the NATS client as is (overrides the options above). */
   extra?: Partial<ConnectionOptions>;
+  /** Encode the client's protocol lines with `Buffer.from` (default true; see `installFastNatsEncoder`). */
+  fastEncoder?: boolean;
 }
 
 /** A NATS connection with its state, as the gateway needs it. */
@@ -47,10 +50,12 @@ export interface GatewayNats {
 /**
  * Connect to NATS with gateway settings: `noAsyncTraces` (the client otherwise builds stack-trace
  * errors for every request, a third of its CPU when publishing to JetStream), unlimited reconnects,
- * pings that detect a dead server within `pingIntervalMs × maxPingOut`. Status changes are logged.
+ * pings that detect a dead server within `pingIntervalMs × maxPingOut`, and the client's protocol
+ * lines encoded through the pooled `Buffer` allocator (`installFastNatsEncoder`). Status changes are logged.
  */
 export async function connectNats(options: ConnectNatsOptions): Promise<GatewayNats> {
   const logger = (options.logger ?? silentLogger).child({ component: 'nats' });
+  if (options.fastEncoder ?? true) installFastNatsEncoder();
   const nc = await connect({
     servers: options.servers,
     name: options.name ?? 'tickgate-gateway',
