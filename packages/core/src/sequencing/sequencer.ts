@@ -66,6 +66,11 @@ export interface SequencerOptions {
   readonly startAfterId?: string;
   /** Milliseconds since the Unix epoch (default `Date.now`): gap ages and status times. */
   readonly clock?: () => number;
+  /**
+   * Take the number fast path for consecutive trades when nothing is held or missing (default true).
+   * Outputs are the same either way; `false` exists so that tests can compare the two paths.
+   */
+  readonly fastPath?: boolean;
 }
 
 /** Counters for metrics. `held`, `openGaps` and `missingIds` are current values, the rest totals. */
@@ -638,6 +643,7 @@ export class Sequencer {
   private enterSimple(): void {
     const last = this.last;
     if (
+      this.opts.fastPath !== false &&
       this.recent === undefined &&
       !this.flushing &&
       this.out.length === 0 &&
