@@ -1,6 +1,9 @@
+/** The wall-clock time at which `performance.now()` was 0; constant for the process, read once. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 /** Wall-clock time in microseconds since the Unix epoch (sub-millisecond from the monotonic clock). */
 export function nowUs(): number {
-  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  return Math.floor((TIME_ORIGIN_MS + performance.now()) * 1000);
 }
 
 /** Wall-clock time in milliseconds. */

@@ -118,6 +118,14 @@ export interface FaultState {
 
 const AFFECTED_KEPT = 10_000;
 
+/** The fates without a parameter, shared (a fate is never changed once decided). */
+const FATES = {
+  send: Object.freeze({ kind: 'send' }),
+  skip: Object.freeze({ kind: 'skip' }),
+  duplicate: Object.freeze({ kind: 'duplicate' }),
+  reorder: Object.freeze({ kind: 'reorder' }),
+} as const satisfies Record<string, FrameFate>;
+
 function emptyCounters(): FaultCounters {
   return {
     skipped: 0,
@@ -149,6 +157,8 @@ export class Faults {
   private countersValue = emptyCounters();
   private affectedList: AffectedTrade[] = [];
   private malformedCycle = 0;
+  /** Whether chaos has any frame fault probability > 0. */
+  private chaosFrames = false;
 
   constructor(
     private readonly targets: FaultTargets,
@@ -192,22 +202,23 @@ export class Faults {
    * venue whose frame carries several trades calls it once per frame; `coveredIds` (default `[id]`) are
    * the trades listed in `affected` when the frame is damaged.
    */
-  decideFrame(symbol: string, id: number, coveredIds: readonly number[] = [id]): FrameFate {
-    const pending = this.frameFaults.find((f) => f.remaining > 0 && (f.symbol === undefined || f.symbol === symbol));
-    let fate: FrameFate = { kind: 'send' };
+  decideFrame(symbol: string, id: number, coveredIds?: readonly number[]): FrameFate {
+    let fate: FrameFate;
+    const pending = this.frameFaults.length > 0 ? this.frameFaults.find((f) => f.remaining > 0 && (f.symbol === undefined || f.symbol === symbol)) : undefined;
     if (pending) {
       pending.remaining--;
       if (pending.fate === 'malformed') {
         const malformed = pending.kinds[pending.next++ % pending.kinds.length] as MalformedKind;
         fate = { kind: 'malformed', malformed };
       } else {
-        fate = { kind: pending.fate };
+        fate = FATES[pending.fate];
       }
       this.frameFaults = this.frameFaults.filter((f) => f.remaining > 0);
     } else {
-      fate = this.chaosFate();
+      // Without random frame faults every frame is sent (and no random number is drawn, as chaosFate() would not).
+      fate = this.chaosFrames ? this.chaosFate() : FATES.send;
     }
-    this.count(symbol, coveredIds, fate);
+    if (fate.kind !== 'send') this.count(symbol, coveredIds ?? [id], fate);
     return fate;
   }
 
@@ -300,6 +311,9 @@ export class Faults {
     for (const timer of this.chaosTimers) clearInterval(timer);
     this.chaosTimers = [];
     this.chaosOptions = { ...options };
+    this.chaosFrames = [options.skipProbability, options.duplicateProbability, options.reorderProbability, options.malformedProbability].some(
+      (p) => p !== undefined && p > 0,
+    );
     const every = (ms: number | undefined, action: () => void) => {
       if (ms && ms > 0) this.chaosTimers.push(setInterval(action, ms));
     };
@@ -377,13 +391,13 @@ export class Faults {
 
   private chaosFate(): FrameFate {
     const c = this.chaosOptions;
-    if (this.rng.chance(c.skipProbability ?? 0)) return { kind: 'skip' };
-    if (this.rng.chance(c.duplicateProbability ?? 0)) return { kind: 'duplicate' };
-    if (this.rng.chance(c.reorderProbability ?? 0)) return { kind: 'reorder' };
+    if (this.rng.chance(c.skipProbability ?? 0)) return FATES.skip;
+    if (this.rng.chance(c.duplicateProbability ?? 0)) return FATES.duplicate;
+    if (this.rng.chance(c.reorderProbability ?? 0)) return FATES.reorder;
     if (this.rng.chance(c.malformedProbability ?? 0)) {
       return { kind: 'malformed', malformed: MALFORMED_KINDS[this.malformedCycle++ % MALFORMED_KINDS.length] as MalformedKind };
     }
-    return { kind: 'send' };
+    return FATES.send;
   }
 
   private count(symbol: string, ids: readonly number[], fate: FrameFate): void {

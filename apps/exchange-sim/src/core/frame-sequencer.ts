@@ -6,7 +6,8 @@ export type DeliveryMode =
   | { readonly kind: 'normal'; readonly copies?: number }
   | { readonly kind: 'malformed'; readonly malformed: MalformedKind };
 
-const NORMAL: DeliveryMode = { kind: 'normal' };
+const NORMAL: DeliveryMode = Object.freeze({ kind: 'normal' });
+const TWICE: DeliveryMode = Object.freeze({ kind: 'normal', copies: 2 });
 
 /**
  * Applies frame fates to a sequence of events per symbol: skipped events are not delivered, duplicated
@@ -35,7 +36,8 @@ export class FrameSequencer<E> {
       }
       return;
     }
-    this.flush(symbol);
+    // Nothing held (the usual case): nothing to release first.
+    if (this.held.size > 0) this.flush(symbol);
     switch (fate.kind) {
       case 'skip':
         return;
@@ -43,7 +45,7 @@ export class FrameSequencer<E> {
         this.deliver(event, NORMAL);
         return;
       case 'duplicate':
-        this.deliver(event, { kind: 'normal', copies: 2 });
+        this.deliver(event, TWICE);
         return;
       case 'malformed':
         this.deliver(event, { kind: 'malformed', malformed: fate.malformed });

@@ -1,6 +1,6 @@
 import { nowUs } from './clock.js';
-import { formatUnits, multiplyUnits, toUnits } from './fixed-point.js';
-import { IdRing } from './history.js';
+import { formatSafeUnits, formatUnits, multiplyUnits, toUnits } from './fixed-point.js';
+import { TradeTape } from './history.js';
 import { Rng, hashString } from './rng.js';
 
 /** One instrument the simulated market trades. Decimals are plain strings (`"0.01"`). */
@@ -13,7 +13,7 @@ export interface SymbolSpec {
   readonly tickSize: string;
   /** Quantity increment. */
   readonly stepSize: string;
-  /** First trade price (rounded to the tick). */
+  /** First trade price (rounded to the tick; at most 2^53 − 1 ticks). */
   readonly startPrice: string;
   /** Largest generated quantity (rounded to the step); the smallest is one step. */
   readonly maxQty: string;
@@ -75,18 +75,74 @@ export type TradesListener = (symbol: string, trades: readonly SimTrade[]) => vo
 interface SymbolState {
   readonly spec: SymbolSpec;
   readonly rng: Rng;
+  /** Tick and step in units of 10^-8, as bigint and as number (the number is exact while it is a safe integer). */
   readonly tick: bigint;
   readonly step: bigint;
+  readonly tickUnits: number;
+  readonly stepUnits: number;
+  /**
+   * price × qty / 10^8 = ticks × steps × quoteNum / quoteDen (tick × step / 10^8 as a reduced fraction), so the
+   * quote quantity of a trade is one multiplication of small integers; Infinity when that does not fit.
+   */
+  readonly quoteNum: number;
+  readonly quoteDen: number;
   readonly maxSteps: number;
-  readonly history: IdRing<SimTrade>;
+  readonly history: TradeTape;
   nextId: number;
-  priceTicks: bigint;
+  /** Current price in ticks (a safe integer). */
+  priceTicks: number;
   lastTimeUs: number;
+  lastBuyerIsMaker: boolean;
   bookUpdateId: number;
   book: BookTop;
   /** Trades still to come of the current sweep, and the order they belong to. */
   sweepLeft: number;
   order: number;
+  /** The price string of `cachedTicks` (consecutive trades often share a price). */
+  cachedTicks: number;
+  cachedPrice: string;
+}
+
+/** Exact below 2^53: a product of integers that compares below it is the exact product. */
+const EXACT_LIMIT = 2 ** 53;
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/** `count` × `unit` units of 10^-8 as an 8-decimal string; `unitNumber` is `unit` as a number. */
+function unitsString(count: number, unitNumber: number, unit: bigint): string {
+  const units = count * unitNumber;
+  return units < EXACT_LIMIT ? formatSafeUnits(units) : formatUnits(BigInt(count) * unit);
+}
+
+function priceString(state: SymbolState, ticks: number): string {
+  return unitsString(ticks, state.tickUnits, state.tick);
+}
+
+function qtyString(state: SymbolState, steps: number): string {
+  return unitsString(steps, state.stepUnits, state.step);
+}
+
+/** price × qty truncated to 8 decimals, as `formatUnits(multiplyUnits(price, qty))` writes it. */
+function quoteString(state: SymbolState, ticks: number, steps: number): string {
+  const product = ticks * steps;
+  if (product < EXACT_LIMIT) {
+    const scaled = product * state.quoteNum;
+    if (scaled < EXACT_LIMIT) return formatSafeUnits((scaled - (scaled % state.quoteDen)) / state.quoteDen);
+  }
+  return formatUnits(multiplyUnits(BigInt(ticks) * state.tick, BigInt(steps) * state.step));
+}
+
+/** A trade object; the same fields in the same order whether it was just made or is read back from history. */
+function makeTrade(state: SymbolState, id: number, price: string, ticks: number, steps: number, timeUs: number, buyerIsMaker: boolean, order: number | undefined): SimTrade {
+  const symbol = state.spec.symbol;
+  const qty = qtyString(state, steps);
+  const quoteQty = quoteString(state, ticks, steps);
+  return order === undefined
+    ? { symbol, id, price, qty, quoteQty, timeUs, buyerIsMaker }
+    : { symbol, id, price, qty, quoteQty, timeUs, buyerIsMaker, takerOrder: order };
 }
 
 /**
@@ -116,22 +172,33 @@ export class Market {
       const step = toUnits(spec.stepSize);
       if (tick <= 0n || step <= 0n) throw new Error(`${spec.symbol}: tick and step sizes must be > 0`);
       const start = toUnits(spec.startPrice);
-      const priceTicks = start / tick > 0n ? start / tick : 1n;
+      const startTicks = start / tick > 0n ? start / tick : 1n;
+      if (startTicks > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`${spec.symbol}: start price is too many ticks`);
       const maxSteps = Number(toUnits(spec.maxQty) / step);
+      const scale = 10n ** 8n;
+      const divisor = gcd(tick * step, scale);
+      const quoteNum = (tick * step) / divisor;
       const state: SymbolState = {
         spec,
         rng: new Rng(hashString(`${String(seed)}:${spec.symbol}`)),
         tick,
         step,
+        tickUnits: Number(tick),
+        stepUnits: Number(step),
+        quoteNum: quoteNum < BigInt(Number.MAX_SAFE_INTEGER) ? Number(quoteNum) : Number.POSITIVE_INFINITY,
+        quoteDen: Number(scale / divisor),
         maxSteps: Math.max(1, maxSteps),
-        history: new IdRing<SimTrade>(historySize),
+        history: new TradeTape(historySize, this.sweeps !== undefined),
         nextId: idStart,
-        priceTicks,
+        priceTicks: Number(startTicks),
         lastTimeUs: 0,
+        lastBuyerIsMaker: false,
         bookUpdateId: 1,
         book: { updateId: 0, bidPrice: '', bidQty: '', askPrice: '', askQty: '' },
         sweepLeft: 0,
         order: 0,
+        cachedTicks: -1,
+        cachedPrice: '',
       };
       state.book = this.makeBook(state);
       this.states.set(spec.symbol, state);
@@ -217,48 +284,56 @@ export class Market {
 
   /** Kept trades of `symbol`, oldest first; `fromId` and `limit` narrow it. */
   trades(symbol: string, options: { fromId?: number; limit?: number } = {}): SimTrade[] {
-    const history = this.require(symbol).history;
+    const state = this.require(symbol);
+    const history = state.history;
     const limit = options.limit ?? history.length;
-    if (options.fromId !== undefined) return history.fromId(options.fromId, limit);
-    return history.latest(limit);
+    if (options.fromId !== undefined) {
+      const first = history.firstId;
+      if (first === undefined) return [];
+      const start = Math.max(0, options.fromId - first);
+      return this.rows(state, start, start + limit);
+    }
+    return this.rows(state, history.length - limit, history.length);
   }
 
   /** The newest `limit` trades, oldest first. */
   latest(symbol: string, limit: number): SimTrade[] {
-    return this.require(symbol).history.latest(limit);
+    const state = this.require(symbol);
+    return this.rows(state, state.history.length - limit, state.history.length);
   }
 
   /** Trades with `startUs <= timeUs <= endUs`, oldest first, at most `limit`. */
   tradesBetween(symbol: string, startUs: number, endUs: number, limit: number): SimTrade[] {
-    const history = this.require(symbol).history;
-    const from = history.lowerBound((t) => t.timeUs < startUs);
+    const state = this.require(symbol);
+    const history = state.history;
     const out: SimTrade[] = [];
-    for (let i = from; i < history.length && out.length < limit; i++) {
-      const trade = history.at(i) as SimTrade;
-      if (trade.timeUs > endUs) break;
-      out.push(trade);
+    for (let i = history.lowerBoundTime(startUs); i < history.length && out.length < limit; i++) {
+      if (history.timeAt(i) > endUs) break;
+      out.push(this.row(state, i));
     }
     return out;
   }
 
   trade(symbol: string, id: number): SimTrade | undefined {
-    return this.require(symbol).history.byId(id);
+    const state = this.require(symbol);
+    const index = state.history.indexOf(id);
+    return index < 0 ? undefined : this.row(state, index);
   }
 
   /** Id of the newest trade, or undefined before the first. */
   lastId(symbol: string): number | undefined {
-    return this.require(symbol).history.last()?.id;
+    return this.require(symbol).history.lastId;
   }
 
   /** Id of the oldest trade still kept, or undefined before the first. */
   firstId(symbol: string): number | undefined {
-    return this.require(symbol).history.first()?.id;
+    return this.require(symbol).history.firstId;
   }
 
   /** Last trade price (8 decimals), or the start price before the first trade. */
   lastPrice(symbol: string): string {
     const state = this.require(symbol);
-    return formatUnits(state.priceTicks * state.tick);
+    return priceString(state, state.priceTicks);
   }
 
   book(symbol: string): BookTop {
@@ -271,63 +346,73 @@ export class Market {
     return state;
   }
 
+  /** History positions [start, end) (clamped to what is kept) as trade objects. */
+  private rows(state: SymbolState, start: number, end: number): SimTrade[] {
+    const out: SimTrade[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, state.history.length); i++) out.push(this.row(state, i));
+    return out;
+  }
+
+  private row(state: SymbolState, index: number): SimTrade {
+    const h = state.history;
+    const ticks = h.ticksAt(index);
+    return makeTrade(state, h.idAt(index), priceString(state, ticks), ticks, h.stepsAt(index), h.timeAt(index), h.buyerIsMakerAt(index), h.orderAt(index));
+  }
+
   private nextTrade(state: SymbolState): SimTrade {
     const { rng } = state;
-    const previous = state.history.last();
-    if (this.sweeps && state.sweepLeft > 0 && previous) {
+    if (this.sweeps && state.sweepLeft > 0 && state.history.length > 0) {
       // The rest of a sweep: one taker order filling more resting orders at the same price and time.
       state.sweepLeft--;
-      return this.pushTrade(state, state.priceTicks * state.tick, this.randomQty(state), previous.timeUs, previous.buyerIsMaker, state.order);
+      return this.pushTrade(state, this.randomQty(state), state.lastTimeUs, state.lastBuyerIsMaker, state.order);
     }
     // Price: a random walk in ticks, with runs at the same price (one taker order sweeping a level).
     if (!rng.chance(0.4)) {
-      const move = BigInt(rng.int(1, rng.chance(0.1) ? 20 : 3));
+      const move = rng.int(1, rng.chance(0.1) ? 20 : 3);
       state.priceTicks = rng.chance(0.5) ? state.priceTicks + move : state.priceTicks - move;
-      if (state.priceTicks < 1n) state.priceTicks = 1n;
+      if (state.priceTicks < 1) state.priceTicks = 1;
     }
-    const qtyUnits = this.randomQty(state);
+    const qtySteps = this.randomQty(state);
     const timeUs = Math.max(nowUs(), state.lastTimeUs);
     const buyerIsMaker = rng.chance(0.5);
-    if (!this.sweeps) return this.pushTrade(state, state.priceTicks * state.tick, qtyUnits, timeUs, buyerIsMaker, undefined);
+    if (!this.sweeps) return this.pushTrade(state, qtySteps, timeUs, buyerIsMaker, undefined);
     state.order++;
     if (rng.chance(this.sweeps.probability)) state.sweepLeft = rng.int(1, this.sweeps.maxTrades - 1);
-    return this.pushTrade(state, state.priceTicks * state.tick, qtyUnits, timeUs, buyerIsMaker, state.order);
+    return this.pushTrade(state, qtySteps, timeUs, buyerIsMaker, state.order);
   }
 
-  /** Quantity: mostly small, now and then large, always a whole number of steps. */
-  private randomQty(state: SymbolState): bigint {
+  /** Quantity in steps: mostly small, now and then large, at least one step. */
+  private randomQty(state: SymbolState): number {
     const u = state.rng.next();
-    return BigInt(Math.max(1, Math.floor(u * u * u * u * state.maxSteps))) * state.step;
+    return Math.max(1, Math.floor(u * u * u * u * state.maxSteps));
   }
 
-  private pushTrade(state: SymbolState, priceUnits: bigint, qtyUnits: bigint, timeUs: number, buyerIsMaker: boolean, order: number | undefined): SimTrade {
+  /** A trade at the current price. */
+  private pushTrade(state: SymbolState, steps: number, timeUs: number, buyerIsMaker: boolean, order: number | undefined): SimTrade {
     state.lastTimeUs = timeUs;
-    const trade: SimTrade = {
-      symbol: state.spec.symbol,
-      id: state.nextId++,
-      price: formatUnits(priceUnits),
-      qty: formatUnits(qtyUnits),
-      quoteQty: formatUnits(multiplyUnits(priceUnits, qtyUnits)),
-      timeUs,
-      buyerIsMaker,
-      ...(order !== undefined ? { takerOrder: order } : {}),
-    };
-    state.history.push(trade);
-    return trade;
+    state.lastBuyerIsMaker = buyerIsMaker;
+    const ticks = state.priceTicks;
+    if (ticks !== state.cachedTicks) {
+      state.cachedTicks = ticks;
+      state.cachedPrice = priceString(state, ticks);
+    }
+    const id = state.nextId++;
+    state.history.push(id, ticks, steps, timeUs, buyerIsMaker, order ?? 0);
+    return makeTrade(state, id, state.cachedPrice, ticks, steps, timeUs, buyerIsMaker, order);
   }
 
   private makeBook(state: SymbolState): BookTop {
     const { rng } = state;
     const last = state.priceTicks;
-    const spread = BigInt(rng.int(1, 3));
-    const bid = last > 1n ? last - 1n : last;
+    const spread = rng.int(1, 3);
+    const bid = last > 1 ? last - 1 : last;
     const ask = bid + spread;
-    const qty = () => formatUnits(BigInt(rng.int(1, Math.max(1, Math.floor(state.maxSteps / 10)))) * state.step);
+    const qty = () => qtyString(state, rng.int(1, Math.max(1, Math.floor(state.maxSteps / 10))));
     return {
       updateId: state.bookUpdateId++,
-      bidPrice: formatUnits(bid * state.tick),
+      bidPrice: priceString(state, bid),
       bidQty: qty(),
-      askPrice: formatUnits(ask * state.tick),
+      askPrice: priceString(state, ask),
       askQty: qty(),
     };
   }
