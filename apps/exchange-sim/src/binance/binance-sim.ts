@@ -4,10 +4,10 @@ import { handleControl } from '../core/control.js';
 import { Faults, type ChaosOptions, type FaultState } from '../core/faults.js';
 import { FrameSequencer } from '../core/frame-sequencer.js';
 import { clientIp, sendJson } from '../core/http-util.js';
-import { Market } from '../core/market.js';
+import { Market, type SimTrade } from '../core/market.js';
 import { KeyedSlidingWindow, WeightBudget } from '../core/rate-limit.js';
 import { startSimServer, type UpgradeRefusal } from '../core/server.js';
-import { BinanceConnection, type BinanceWsLimits, type ConnectionInfo, type RenderCache, type TradeEvent } from './connection.js';
+import { BinanceConnection, TradePayloads, type BinanceWsLimits, type ConnectionInfo, type TradeStream } from './connection.js';
 import { handleBinanceRest } from './rest.js';
 import { parseStreamUrl } from './stream-names.js';
 import { resolveSymbol, type SymbolInput } from './symbols.js';
@@ -136,14 +136,39 @@ export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<
   const attempts = new KeyedSlidingWindow(wsOptions.maxConnectionAttempts, wsOptions.connectionAttemptWindowMs);
   let nextConnectionId = 1;
 
-  const sequencer = new FrameSequencer<TradeEvent>((event, mode) => {
-    const cache: RenderCache = new Map();
-    const eventTimeUs = nowUs();
-    for (const connection of connections.values()) connection.deliverTrade(event, mode, eventTimeUs, cache);
+  // The connections a trade of `batchSymbol` goes to, with their streams of it: found once per batch of trades
+  // (`market.onTrades`), since nothing changes them while a batch is sent; found afresh for held (reordered)
+  // trades released by a timer.
+  let batchSymbol: string | undefined;
+  let batchTargets: { connection: BinanceConnection; streams: readonly TradeStream[] }[] | undefined;
+  const targetsFor = (symbol: string) => {
+    if (symbol === batchSymbol && batchTargets) return batchTargets;
+    const targets: { connection: BinanceConnection; streams: readonly TradeStream[] }[] = [];
+    for (const connection of connections.values()) {
+      const streams = connection.tradeStreams(symbol);
+      if (streams) targets.push({ connection, streams });
+    }
+    if (symbol === batchSymbol) batchTargets = targets;
+    return targets;
+  };
+  const payloads = new TradePayloads();
+
+  const sequencer = new FrameSequencer<SimTrade>((trade, mode) => {
+    const targets = targetsFor(trade.symbol);
+    if (targets.length === 0) return;
+    payloads.set(trade, aggIdOf(trade.id), nowUs());
+    for (const target of targets) target.connection.sendTrade(target.streams, payloads, mode);
   }, wsOptions.reorderFlushMs);
 
   market.onTrades((symbol, trades) => {
-    for (const trade of trades) sequencer.push(symbol, { trade, aggId: aggIdOf(trade.id) }, faults.decideFrame(symbol, trade.id));
+    batchSymbol = symbol;
+    batchTargets = undefined;
+    try {
+      for (const trade of trades) sequencer.push(symbol, trade, faults.decideFrame(symbol, trade.id));
+    } finally {
+      batchSymbol = undefined;
+      batchTargets = undefined;
+    }
     const book = market.book(symbol);
     for (const connection of connections.values()) connection.deliverBook(symbol, book);
   });

@@ -9,6 +9,7 @@ import {
   aggTradePayload,
   bookTickerPayload,
   combinedFrame,
+  combinedPrefix,
   malformFrame,
   serverShutdownPayload,
   timeIn,
@@ -32,10 +33,46 @@ export interface BinanceWsLimits {
   readonly maxStreams: number;
 }
 
-/** One trade as streamed: the trade and the id of its (single-trade) aggregate. */
-export interface TradeEvent {
-  readonly trade: SimTrade;
-  readonly aggId: number;
+/**
+ * The payloads of one trade event, each rendered at most once (per kind and time unit) however many connections
+ * and streams carry it. One instance is reused from event to event (`set`).
+ */
+export class TradePayloads {
+  private trade: SimTrade | undefined;
+  private aggId = 0;
+  private eventTimeUs = 0;
+  private tradeMs: string | undefined;
+  private tradeUs: string | undefined;
+  private aggMs: string | undefined;
+  private aggUs: string | undefined;
+
+  /** Start a new event: `aggId` is the id of the trade's (single-trade) aggregate, `eventTimeUs` its `E`. */
+  set(trade: SimTrade, aggId: number, eventTimeUs: number): void {
+    this.trade = trade;
+    this.aggId = aggId;
+    this.eventTimeUs = eventTimeUs;
+    this.tradeMs = this.tradeUs = this.aggMs = this.aggUs = undefined;
+  }
+
+  get(kind: TradeStreamKind, microseconds: boolean): string {
+    const trade = this.trade as SimTrade;
+    if (kind === 'trade') {
+      if (microseconds) return (this.tradeUs ??= tradePayload(trade, this.eventTimeUs, true));
+      return (this.tradeMs ??= tradePayload(trade, timeIn(this.eventTimeUs, false), false));
+    }
+    if (microseconds) return (this.aggUs ??= aggTradePayload(trade, this.aggId, this.eventTimeUs, true));
+    return (this.aggMs ??= aggTradePayload(trade, this.aggId, timeIn(this.eventTimeUs, false), false));
+  }
+}
+
+export type TradeStreamKind = 'trade' | 'aggTrade';
+
+/** One subscribed trade or aggTrade stream, with its combined-frame prefix written in advance. */
+export interface TradeStream {
+  readonly name: string;
+  readonly kind: TradeStreamKind;
+  /** `{"stream":"<name>","data":` */
+  readonly prefix: string;
 }
 
 /** What tests and the control endpoint see of a connection. */
@@ -54,13 +91,12 @@ export interface ConnectionInfo {
   readonly stalled: boolean;
 }
 
-/** A rendering cache shared by all connections for one event, keyed by payload kind and time unit. */
-export type RenderCache = Map<string, string>;
-
 /** One client WebSocket of the Binance simulator: its streams, limits, heartbeat and faults. */
 export class BinanceConnection implements FaultTarget {
   private streams: string[];
-  private parsed = new Map<string, BinanceStream>();
+  /** The subscribed streams by symbol, in subscription order: trade and aggTrade streams, bookTicker streams. */
+  private tradeStreamsBySymbol = new Map<string, TradeStream[]>();
+  private bookStreamsBySymbol = new Map<string, string[]>();
   private combined: boolean;
   private readonly microseconds: boolean;
   private readonly openedAt = Date.now();
@@ -104,37 +140,36 @@ export class BinanceConnection implements FaultTarget {
     this.lifetimeTimer = setTimeout(() => this.close(1000, 'connection lifetime reached'), limits.lifetimeMs);
   }
 
-  /** Send this connection the frames of one trade, if it subscribes to any of that symbol's trade streams. */
-  deliverTrade(event: TradeEvent, mode: DeliveryMode, eventTimeUs: number, cache: RenderCache): void {
-    if (this.closing) return;
-    for (const name of this.streams) {
-      const stream = this.parsed.get(name) as BinanceStream;
-      if (stream.symbol !== event.trade.symbol || stream.kind === 'bookTicker') continue;
-      const key = `${stream.kind}:${this.microseconds ? 'us' : 'ms'}`;
-      let payload = cache.get(key);
-      if (payload === undefined) {
-        const eventTime = timeIn(eventTimeUs, this.microseconds);
-        payload =
-          stream.kind === 'trade'
-            ? tradePayload(event.trade, eventTime, this.microseconds)
-            : aggTradePayload(event.trade, event.aggId, eventTime, this.microseconds);
-        cache.set(key, payload);
+  /**
+   * This connection's trade and aggTrade streams of `symbol` when frames can be sent to it now (open, not
+   * closing, not stalled), else undefined. The server asks once per batch of trades and sends the batch with
+   * `sendTrade`: nothing that runs during a batch (synchronous) can change the answer.
+   */
+  tradeStreams(symbol: string): readonly TradeStream[] | undefined {
+    const streams = this.tradeStreamsBySymbol.get(symbol);
+    return streams && this.canSend() ? streams : undefined;
+  }
+
+  /** Send the frames of one trade on `streams` (from `tradeStreams`, in the same batch). */
+  sendTrade(streams: readonly TradeStream[], payloads: TradePayloads, mode: DeliveryMode): void {
+    for (const stream of streams) {
+      const payload = payloads.get(stream.kind, this.microseconds);
+      const frame = this.combined ? stream.prefix + payload + '}' : payload;
+      if (mode.kind === 'malformed') {
+        this.write(malformFrame(frame, mode.malformed));
+      } else {
+        const copies = mode.copies ?? 1;
+        for (let copy = 0; copy < copies; copy++) this.write(frame);
       }
-      const frame = this.combined ? combinedFrame(name, payload) : payload;
-      if (mode.kind === 'malformed') this.send(malformFrame(frame, mode.malformed));
-      else for (let copy = 0; copy < (mode.copies ?? 1); copy++) this.send(frame);
     }
   }
 
   /** Send this connection the best bid/ask of `symbol`, if it subscribes to its book ticker. */
   deliverBook(symbol: string, book: BookTop): void {
-    if (this.closing) return;
-    for (const name of this.streams) {
-      const stream = this.parsed.get(name) as BinanceStream;
-      if (stream.symbol !== symbol || stream.kind !== 'bookTicker') continue;
-      const payload = bookTickerPayload(symbol, book);
-      this.send(this.combined ? combinedFrame(name, payload) : payload);
-    }
+    const names = this.bookStreamsBySymbol.get(symbol);
+    if (!names || !this.canSend()) return;
+    const payload = bookTickerPayload(symbol, book);
+    for (const name of names) this.write(this.combined ? combinedFrame(name, payload) : payload);
   }
 
   // ---- FaultTarget --------------------------------------------------------------------------------
@@ -182,8 +217,17 @@ export class BinanceConnection implements FaultTarget {
     return Date.now() < this.stalledUntil;
   }
 
+  private canSend(): boolean {
+    return !this.closing && !this.isStalled() && this.ws.readyState === this.ws.OPEN;
+  }
+
   private send(frame: string): void {
     if (this.isStalled() || this.ws.readyState !== this.ws.OPEN) return;
+    this.write(frame);
+  }
+
+  /** Send without checks: the caller has checked `canSend` (per batch). */
+  private write(frame: string): void {
     this.counts.framesSent++;
     this.ws.send(frame);
   }
@@ -206,7 +250,20 @@ export class BinanceConnection implements FaultTarget {
 
   private setStreams(names: readonly string[]): void {
     this.streams = [...names];
-    this.parsed = new Map(names.map((n) => [n, parseStreamName(n) as BinanceStream]));
+    this.tradeStreamsBySymbol = new Map();
+    this.bookStreamsBySymbol = new Map();
+    for (const name of this.streams) {
+      const stream = parseStreamName(name) as BinanceStream;
+      if (stream.kind === 'bookTicker') {
+        const list = this.bookStreamsBySymbol.get(stream.symbol) ?? [];
+        list.push(name);
+        this.bookStreamsBySymbol.set(stream.symbol, list);
+      } else {
+        const list = this.tradeStreamsBySymbol.get(stream.symbol) ?? [];
+        list.push({ name, kind: stream.kind, prefix: combinedPrefix(name) });
+        this.tradeStreamsBySymbol.set(stream.symbol, list);
+      }
+    }
   }
 
   private ping(): void {

@@ -6,36 +6,83 @@ export function timeIn(timeUs: number, microseconds: boolean): number {
   return microseconds ? timeUs : Math.floor(timeUs / 1000);
 }
 
+/*
+ * Trade payloads are written by concatenation rather than by JSON.stringify of an object: they are the hot path
+ * (one per streamed trade). What JSON.stringify would write is known: the numbers are integers (ids, times), which
+ * both write the same way; prices and quantities are plain decimal strings (digits and a dot, as `SimTrade`
+ * promises), which need no escaping; the symbol is escaped once and remembered with the text around it.
+ */
+let symbolText: string | undefined;
+let tradeSymbolPart = '';
+let aggSymbolPart = '';
+
+function rememberSymbol(symbol: string): void {
+  const json = JSON.stringify(symbol);
+  tradeSymbolPart = `,"s":${json},"t":`;
+  aggSymbolPart = `,"s":${json},"a":`;
+  symbolText = symbol;
+}
+
+let highValue = -1;
+let highText = '';
+
+/**
+ * A non-negative integer as JSON writes it. Times (13 to 16 digits) are too large for V8's small integers, whose
+ * conversion is quick and cached; so they are written as the part above 10^6 (seconds of a time in µs, changes
+ * once a second: remembered) followed by the part below, padded to 6 digits.
+ */
+export function integerText(value: number): string {
+  if (!(value >= 1e6 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value))) return String(value);
+  const low = value % 1e6;
+  const high = (value - low) / 1e6;
+  if (high !== highValue) {
+    highText = String(high);
+    highValue = high;
+  }
+  // low + 10^6 has exactly 7 digits; dropping the leading 1 pads `low` to 6.
+  return highText + String(low + 1e6).slice(1);
+}
+
 /** `<symbol>@trade` payload, fields in the venue's order. */
 export function tradePayload(trade: SimTrade, eventTime: number, microseconds: boolean): string {
-  return JSON.stringify({
-    e: 'trade',
-    E: eventTime,
-    s: trade.symbol,
-    t: trade.id,
-    p: trade.price,
-    q: trade.qty,
-    T: timeIn(trade.timeUs, microseconds),
-    m: trade.buyerIsMaker,
-    M: true,
-  });
+  if (trade.symbol !== symbolText) rememberSymbol(trade.symbol);
+  const time = microseconds ? trade.timeUs : Math.floor(trade.timeUs / 1000);
+  return (
+    '{"e":"trade","E":' +
+    integerText(eventTime) +
+    tradeSymbolPart +
+    trade.id +
+    ',"p":"' +
+    trade.price +
+    '","q":"' +
+    trade.qty +
+    '","T":' +
+    integerText(time) +
+    (trade.buyerIsMaker ? ',"m":true,"M":true}' : ',"m":false,"M":true}')
+  );
 }
 
 /** `<symbol>@aggTrade` payload for an aggregate of exactly one trade (`f` = `l` = trade id). */
 export function aggTradePayload(trade: SimTrade, aggId: number, eventTime: number, microseconds: boolean): string {
-  return JSON.stringify({
-    e: 'aggTrade',
-    E: eventTime,
-    s: trade.symbol,
-    a: aggId,
-    p: trade.price,
-    q: trade.qty,
-    f: trade.id,
-    l: trade.id,
-    T: timeIn(trade.timeUs, microseconds),
-    m: trade.buyerIsMaker,
-    M: true,
-  });
+  if (trade.symbol !== symbolText) rememberSymbol(trade.symbol);
+  const time = microseconds ? trade.timeUs : Math.floor(trade.timeUs / 1000);
+  return (
+    '{"e":"aggTrade","E":' +
+    integerText(eventTime) +
+    aggSymbolPart +
+    aggId +
+    ',"p":"' +
+    trade.price +
+    '","q":"' +
+    trade.qty +
+    '","f":' +
+    trade.id +
+    ',"l":' +
+    trade.id +
+    ',"T":' +
+    integerText(time) +
+    (trade.buyerIsMaker ? ',"m":true,"M":true}' : ',"m":false,"M":true}')
+  );
 }
 
 /** `<symbol>@bookTicker` payload (no event type or time). */
@@ -53,7 +100,12 @@ export const SHUTDOWN_STREAM = '!serverShutdown';
 
 /** Wrap a payload for a combined-stream connection. */
 export function combinedFrame(stream: string, payload: string): string {
-  return `{"stream":${JSON.stringify(stream)},"data":${payload}}`;
+  return combinedPrefix(stream) + payload + '}';
+}
+
+/** What comes before the payload in a combined-stream frame (the frame ends with the payload and `}`). */
+export function combinedPrefix(stream: string): string {
+  return `{"stream":${JSON.stringify(stream)},"data":`;
 }
 
 /**
