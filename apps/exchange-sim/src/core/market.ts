@@ -130,7 +130,10 @@ function quoteString(state: SymbolState, ticks: number, steps: number): string {
   const product = ticks * steps;
   if (product < EXACT_LIMIT) {
     const scaled = product * state.quoteNum;
-    if (scaled < EXACT_LIMIT) return formatSafeUnits((scaled - (scaled % state.quoteDen)) / state.quoteDen);
+    if (scaled < EXACT_LIMIT) {
+      const den = state.quoteDen;
+      return formatSafeUnits(den === 1 ? scaled : (scaled - (scaled % den)) / den);
+    }
   }
   return formatUnits(multiplyUnits(BigInt(ticks) * state.tick, BigInt(steps) * state.step));
 }
