@@ -134,6 +134,9 @@ describe('Market', () => {
         for (const t of made) expect(market.trade(s.symbol, t.id)).toEqual(kept.includes(t) ? t : undefined);
         expect(market.trades(s.symbol, { fromId: kept[3]!.id, limit: 5 })).toEqual(kept.slice(3, 8));
         expect(market.latest(s.symbol, 4)).toEqual(kept.slice(-4));
+        // Positions are whole: a fractional id or limit never reads between two trades.
+        expect(market.trades(s.symbol, { fromId: kept[3]!.id - 0.5, limit: 2 })).toEqual(kept.slice(3, 5));
+        expect(market.latest(s.symbol, 2.5)).toEqual(kept.slice(-2));
         const middle = kept[10]!.timeUs;
         expect(market.tradesBetween(s.symbol, middle, middle, 1000)).toEqual(kept.filter((t) => t.timeUs === middle));
         expect(market.tradesBetween(s.symbol, 0, Number.MAX_SAFE_INTEGER, 3)).toEqual(kept.slice(0, 3));

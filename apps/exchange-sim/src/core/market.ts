@@ -349,10 +349,10 @@ export class Market {
     return state;
   }
 
-  /** History positions [start, end) (clamped to what is kept) as trade objects. */
+  /** History positions [start, end) (clamped to what is kept, whole positions only) as trade objects. */
   private rows(state: SymbolState, start: number, end: number): SimTrade[] {
     const out: SimTrade[] = [];
-    for (let i = Math.max(0, start); i < Math.min(end, state.history.length); i++) out.push(this.row(state, i));
+    for (let i = Math.max(0, Math.ceil(start)); i < Math.min(end, state.history.length); i++) out.push(this.row(state, i));
     return out;
   }
 
