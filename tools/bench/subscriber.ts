@@ -11,6 +11,7 @@
  * IPC: `{ type: 'reset' }` starts a new window (counts, latencies) → `{ type: 'reset' }`;
  * `{ type: 'report' }` → `{ type: 'report', ... }` (window figures and totals since the start).
  */
+import { appendFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { percentileSorted, serve } from './common.js';
 
@@ -27,6 +28,9 @@ let malformed = 0;
 
 const CAPACITY = 4_000_000;
 const latencies = new Float64Array(CAPACITY);
+/** `BENCH_LATENCY_TRACE=<file>`: each report appends the window's arrivals as `<receiveTime µs> <latency µs>` lines (to see when slow messages happen). */
+const TRACE = process.env['BENCH_LATENCY_TRACE'];
+const receiveTimes = TRACE ? new Float64Array(CAPACITY) : undefined;
 let windowCount = 0;
 let firstAt = 0;
 let lastAt = 0;
@@ -58,7 +62,10 @@ nc.subscribe('md.trade.>', {
     total++;
     if (windowCount === 0) firstAt = now;
     lastAt = now;
-    if (windowCount < CAPACITY) latencies[windowCount] = now - receiveTime;
+    if (windowCount < CAPACITY) {
+      latencies[windowCount] = now - receiveTime;
+      if (receiveTimes) receiveTimes[windowCount] = receiveTime;
+    }
     windowCount++;
   },
 });
@@ -73,6 +80,11 @@ serve(async (message) => {
       return { type: 'reset' };
     case 'report': {
       const n = Math.min(windowCount, CAPACITY);
+      if (TRACE && receiveTimes) {
+        const lines: string[] = [`# window of ${n}`];
+        for (let i = 0; i < n; i++) lines.push(`${receiveTimes[i]} ${Math.round(latencies[i] as number)}`);
+        appendFileSync(TRACE, `${lines.join('\n')}\n`);
+      }
       const sorted = latencies.slice(0, n).sort();
       return {
         type: 'report',
