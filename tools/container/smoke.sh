@@ -82,7 +82,7 @@ PACKAGES=(podman runc netavark aardvark-dns slirp4netns uidmap debootstrap podma
 [ -x /usr/sbin/nats-server ] || command -v nats-server >/dev/null 2>&1 || PACKAGES+=(nats-server)
 MISSING=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || MISSING+=("$p")
+  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == *'install ok installed'* ]] || MISSING+=("$p")
 done
 if [ ${#MISSING[@]} -gt 0 ]; then
   echo "    installing: ${MISSING[*]}"
@@ -219,7 +219,8 @@ podman image inspect "$IMAGE" --format '{{.Size}} {{.Config.User}} {{.Config.Sto
       printf 'image %s MB, user %s, stop signal %s, entrypoint %s %s\n' "$(( size / 1000000 ))" "$user" "$signal" "$entry" "$cmd"
       case "$user" in "" | root | 0 | 0:*) fail "the image runs as root" ;; esac
       [ "$signal" = SIGTERM ] || fail "stop signal is '$signal', not SIGTERM"; }
-podman image inspect "$IMAGE" --format '{{json .HealthCheck}}' | grep -q healthcheck.mjs || fail "the image has no HEALTHCHECK"
+# (Output captured first: with pipefail, `cmd | grep -q` fails when grep exits at its match while cmd still writes.)
+[[ "$(podman image inspect "$IMAGE" --format '{{json .HealthCheck}}')" == *healthcheck.mjs* ]] || fail "the image has no HEALTHCHECK"
 podman image prune -f >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ EXIT_CODE=$(podman inspect -f '{{.State.ExitCode}}' "$CONTAINER")
 echo "    stopped in ${STOP_S}s, exit code $EXIT_CODE"
 [ "$EXIT_CODE" = 0 ] || fail "the gateway exited $EXIT_CODE on SIGTERM"
 [ "$(( ($(date +%s%N) - STOP_NS) / 1000000 ))" -lt 9500 ] || fail "stopping took ${STOP_S}s: SIGTERM not handled (podman killed it)"
-podman logs "$CONTAINER" 2>&1 | grep -q '"signal":"SIGTERM"' || fail "the gateway did not log its SIGTERM stop"
+[[ "$(podman logs "$CONTAINER" 2>&1)" == *'"signal":"SIGTERM"'* ]] || fail "the gateway did not log its SIGTERM stop"
 
 end_step
 printf '\nSMOKE OK in %ss: image %s built, published trades, ready, healthy, stopped cleanly on SIGTERM\n' \
