@@ -193,6 +193,32 @@ describe('RestClient', () => {
     ]);
   });
 
+  it('after a 429, sends one request at a time until one is answered, then all at once again', async () => {
+    let open = 0;
+    let most = 0;
+    const openAt: number[] = [];
+    const server = await startServer((_req, res, n) => {
+      if (n === 1) return reply(res, 429, '{"code":-1003}', { 'retry-after': '1' });
+      open += 1;
+      openAt.push(open);
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open -= 1;
+        reply(res, 200, `{"n":${n}}`);
+      }, 40);
+    });
+    const c = client({ baseUrl: server.url, connections: 4 });
+    const first = c.send(json<{ n: number }>('/limited'));
+    await waitFor(() => c.state().pausedUntilMs !== undefined);
+    const rest = [1, 2, 3, 4, 5].map((i) => c.send(json<{ n: number }>(`/more/${i}`)));
+    await Promise.all([first, ...rest]);
+    // the retry of the limited request goes alone (concurrency 1), and only its answer lets the others go
+    expect(openAt[0]).toBe(1);
+    expect(server.arrivals[2]!.at - server.arrivals[1]!.at).toBeGreaterThanOrEqual(35);
+    // after that answer, the client is back to sending concurrently
+    expect(most).toBeGreaterThan(1);
+  });
+
   it('fails with TICKGATE_REST_RATE_LIMITED when the attempts run out', async () => {
     const server = await startServer((_req, res) => reply(res, 429, '{"code":-1003,"msg":"Too many requests"}', { 'retry-after': '0' }));
     const c = client({ baseUrl: server.url, maxAttempts: 2 });

@@ -121,6 +121,9 @@ const defaultClockUs = (): number => Math.round((performance.timeOrigin + perfor
  *   A request heavier than the venue's whole limit fails at once (`TICKGATE_REST_BUDGET`).
  * - **429**: nothing is sent to the venue until `Retry-After` has passed; the request is then retried
  *   (first in line) while it has attempts left, else it fails with `TICKGATE_REST_RATE_LIMITED`.
+ *   After a 429 or a 418, requests go one at a time until the venue answers one without a rate-limit
+ *   status, so that every caller of the venue (all its feeds and instruments share this client) does
+ *   not resume at once into another 429, which Binance turns into a ban.
  * - **418 (ban)**: nothing is sent until `Retry-After` has passed. Requests whose ban policy is `fail`
  *   fail with `TICKGATE_REST_BANNED` (retryable, `retryAfterSec` set), at once when sent during the ban;
  *   those with `wait` are queued and sent afterwards.
@@ -156,6 +159,8 @@ export class RestClient {
   private inFlight = 0;
   private bannedUntil = 0;
   private pausedUntil = 0;
+  /** After a 429 or 418: one request at a time until one is answered without a rate-limit status. */
+  private probing = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
@@ -269,6 +274,7 @@ export class RestClient {
         this.wakeAt(this.pausedUntil);
         return;
       }
+      if (this.probing && this.inFlight > 0) return; // the answer in flight calls pump() again
       const weight = job.req.weight;
       if (!this.window.fits(weight, now)) {
         this.wakeAt(Math.max(now + 1, this.window.nextFit(weight, now)));
@@ -359,6 +365,7 @@ export class RestClient {
   private handleResponse(job: Job, status: number, headers: Record<string, string>, body: string, receiveTimeUs: number, now: number): void {
     const where = `${this.venue} ${job.path}`;
     const details = { statusCode: status, headers, body: body.length > 2000 ? body.slice(0, 2000) : body };
+    this.probing = status === 429 || status === 418 || (this.probing && status >= 500);
     if (status >= 200 && status < 300) {
       let value: unknown;
       try {
