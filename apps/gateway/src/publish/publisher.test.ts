@@ -276,6 +276,30 @@ describe('Publisher', () => {
     expect(p.stats()).toMatchObject({ acked: 8, buffered: 0, inFlight: 0 });
   });
 
+  it('takes its acknowledgements under the connection’s inbox prefix', async () => {
+    await freshStream();
+    const prefixed = await connect({ servers: server.url, noAsyncTraces: true, inboxPrefix: 'tickgate.replies' });
+    const seen: string[] = [];
+    const spy = nc.subscribe('tickgate.replies.>', {
+      callback: (_e, m) => {
+        seen.push(m.subject);
+      },
+    });
+    await nc.flush();
+    try {
+      const p = new Publisher(prefixed);
+      await publishAll(p, makeTrades(3, { first: 40 }));
+      await p.flush();
+      expect(p.stats()).toMatchObject({ acked: 3 });
+      await waitFor(() => seen.length === 3);
+      expect(seen.every((s) => s.startsWith('tickgate.replies.'))).toBe(true);
+      await p.close();
+    } finally {
+      spy.unsubscribe();
+      await prefixed.close();
+    }
+  });
+
   it('gives up at close after the timeout, counting what it abandons and failing pending status events', async () => {
     await freshStream(['other.>']);
     const p = publisher({ window: 10, retryDelayMs: 20 });

@@ -34,6 +34,11 @@ export interface PublisherOptions {
   yieldEvery?: number;
   /** Where failures and recoveries are logged (default: nowhere). */
   logger?: Logger;
+  /**
+   * Subject prefix of the JetStream acknowledgements' reply inbox (default: the connection's
+   * `inboxPrefix`, else `_INBOX`), for accounts whose permissions allow replies only under a prefix.
+   */
+  inboxPrefix?: string;
 }
 
 /** A snapshot of the publisher's counters, for metrics. Counters only grow; gauges go up and down. */
@@ -211,7 +216,7 @@ export class Publisher {
     this.retryDelay = this.retryDelayMs;
     this.yieldEvery = positive(options.yieldEvery ?? 1_000, 'yieldEvery');
     this.connected = !nc.isClosed();
-    this.inbox = createInbox();
+    this.inbox = createInbox(options.inboxPrefix ?? (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
     if (this.mode === 'jetstream') {
       this.replies = nc.subscribe(`${this.inbox}.*`, { callback: (error, msg) => this.onReply(error, msg) });
       this.sweepTimer = setInterval(() => this.sweepOverdue(), Math.max(10, Math.min(250, Math.floor(this.ackTimeoutMs / 4))));
