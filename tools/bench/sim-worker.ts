@@ -10,30 +10,14 @@
  *   `rate` > 0: paced, `rate` trades/s over all symbols, in 1 ms steps; `rate` 0: as fast as the
  *   connections drain (at most `HIGH_WATER` bytes buffered per connection).
  *
- * The simulator writes each frame with its own `ws.send`; to push high rates this driver corks every
- * live socket around each batch of `generate` calls, so a batch leaves in a few large writes (what a
- * busy venue's server does too). The frames and their order are unchanged.
+ * Batches go through the simulator's `createBatchDriver`, which corks every live server socket around
+ * each batch so that it leaves in a few large writes; frames and their order are unchanged.
  */
-import { startBinanceSim } from '@tickgate/exchange-sim';
-import { WebSocket } from 'ws';
+import { createBatchDriver, startBinanceSim } from '@tickgate/exchange-sim';
 import { serve, sleep } from './common.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as { symbols?: string[] };
 const symbols = options.symbols ?? ['BTCUSDT'];
-
-// Every server-side socket that sent a frame: to cork and to read its backlog.
-const sockets = new Set<WebSocket>();
-const originalSend = WebSocket.prototype.send;
-WebSocket.prototype.send = function send(this: WebSocket, ...args: Parameters<WebSocket['send']>) {
-  if (!sockets.has(this)) {
-    sockets.add(this);
-    this.once('close', () => sockets.delete(this));
-  }
-  return originalSend.apply(this, args);
-} as WebSocket['send'];
-
-type RawSocket = { cork(): void; uncork(): void; writableLength: number } | undefined;
-const raw = (ws: WebSocket): RawSocket => (ws as unknown as { _socket?: RawSocket })._socket;
 
 const sim = await startBinanceSim({ symbols, seed: 7, historySize: 20_000 });
 const lastIds = new Map<string, number>(symbols.map((s) => [s.toUpperCase(), 0]));
@@ -42,28 +26,7 @@ sim.market.onTrades((symbol, trades) => {
   if (last) lastIds.set(symbol, last.id);
 });
 const names = [...lastIds.keys()];
-let cursor = 0;
-
-/** Make `count` trades spread evenly over the symbols, inside one cork of every socket. */
-function generate(count: number): void {
-  for (const ws of sockets) raw(ws)?.cork();
-  const each = Math.floor(count / names.length);
-  let rest = count - each * names.length;
-  for (let i = 0; i < names.length; i++) {
-    const symbol = names[(cursor + i) % names.length]!;
-    const n = each + (rest > 0 ? 1 : 0);
-    if (rest > 0) rest--;
-    if (n > 0) sim.market.generate(symbol, n);
-  }
-  cursor = (cursor + (count % names.length)) % names.length;
-  for (const ws of sockets) raw(ws)?.uncork();
-}
-
-function backlog(): number {
-  let most = 0;
-  for (const ws of sockets) most = Math.max(most, ws.bufferedAmount + (raw(ws)?.writableLength ?? 0));
-  return most;
-}
+const { generate, backlog } = createBatchDriver(sim.market, names);
 
 const HIGH_WATER = 256 * 1024;
 const SATURATE_BATCH = 400;

@@ -23,8 +23,7 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
-import type { BinanceSim, BinanceSimOptions } from '../src/index.js';
+import { createBatchDriver, type BinanceSim, type BinanceSimOptions } from '../src/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const HIGH_WATER = 256 * 1024;
@@ -54,20 +53,6 @@ const BATCH = positive('batch', args.batch);
 const CLIENTS = positive('clients', args.clients, 0);
 const HISTORY = positive('history', args.history);
 const SYMBOLS = args.symbols.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-
-// Every server-side socket that sent a frame: to cork around a batch and to read its backlog (as sim-worker.ts).
-const sockets = new Set<WebSocket>();
-const originalSend = WebSocket.prototype.send;
-WebSocket.prototype.send = function send(this: WebSocket, ...rest: Parameters<WebSocket['send']>) {
-  if (!sockets.has(this)) {
-    sockets.add(this);
-    this.once('close', () => sockets.delete(this));
-  }
-  return originalSend.apply(this, rest);
-} as WebSocket['send'];
-
-type RawSocket = { cork(): void; uncork(): void; writableLength: number } | undefined;
-const raw = (ws: WebSocket): RawSocket => (ws as unknown as { _socket?: RawSocket })._socket;
 
 const simModule = args.sim ? pathToFileURL(resolve(args.sim)).href : '../src/index.js';
 const { startBinanceSim } = (await import(simModule)) as { startBinanceSim: (o: BinanceSimOptions) => Promise<BinanceSim> };
@@ -116,26 +101,7 @@ const clients: Client[] = [];
 for (let i = 0; i < CLIENTS; i++) clients.push(await Client.open(url));
 while (sim.connections.count < CLIENTS) await new Promise((r) => setTimeout(r, 5));
 
-let cursor = 0;
-function generate(count: number): void {
-  for (const ws of sockets) raw(ws)?.cork();
-  const each = Math.floor(count / SYMBOLS.length);
-  let rest = count - each * SYMBOLS.length;
-  for (let i = 0; i < SYMBOLS.length; i++) {
-    const symbol = SYMBOLS[(cursor + i) % SYMBOLS.length]!;
-    const n = each + (rest > 0 ? 1 : 0);
-    if (rest > 0) rest--;
-    if (n > 0) sim.market.generate(symbol, n);
-  }
-  cursor = (cursor + (count % SYMBOLS.length)) % SYMBOLS.length;
-  for (const ws of sockets) raw(ws)?.uncork();
-}
-
-function backlog(): number {
-  let most = 0;
-  for (const ws of sockets) most = Math.max(most, ws.bufferedAmount + (raw(ws)?.writableLength ?? 0));
-  return most;
-}
+const { generate, backlog } = createBatchDriver(sim.market, SYMBOLS);
 
 let delivered = 0;
 async function round(): Promise<{ cpuUsPerTrade: number; userUsPerTrade: number; wallMs: number; waits: number }> {

@@ -21,6 +21,7 @@ export { SlidingWindow, KeyedSlidingWindow, WeightBudget, type WeightDecision, t
 export { startSimServer, type SimServer, type SimServerOptions, type UpgradeRefusal } from './core/server.js';
 export { handleControl, applyFaultAction, CONTROL_PREFIX, type ControlContext, type FaultAction } from './core/control.js';
 export { Rng } from './core/rng.js';
+export { createBatchDriver, type BatchDriver, type GeneratingMarket } from './core/batch-driver.js';
 
 // Binance spot.
 export {
