@@ -76,10 +76,8 @@ interface Outgoing {
   readonly data: Uint8Array;
   readonly headers: MsgIdHeaders;
   state: typeof WAITING | typeof IN_FLIGHT | typeof ACKED;
-  /** Reply token of the latest send; replies to older sends are stale. */
+  /** Reply token of the latest send (0: not sent yet); replies to older sends are stale. */
   token: number;
-  /** Sends so far. */
-  attempt: number;
   /** When the latest send left, ms (`performance.now()`). */
   sentAt: number;
   /** Settled when acknowledged (status events only: their caller awaits them). */
@@ -357,7 +355,7 @@ export class Publisher {
   // ---- JetStream mode
 
   private enqueue(subject: string, data: Uint8Array, headers: MsgIdHeaders, done: Deferred | undefined): void {
-    const out: Outgoing = { subject, data, headers, state: WAITING, token: 0, attempt: 0, sentAt: 0, done };
+    const out: Outgoing = { subject, data, headers, state: WAITING, token: 0, sentAt: 0, done };
     this.queue.push(out);
     this.unacked += 1;
     this.pump();
@@ -375,8 +373,7 @@ export class Publisher {
   }
 
   private send(out: Outgoing): void {
-    if (out.attempt > 0) this.counters.retries += 1;
-    out.attempt += 1;
+    if (out.token !== 0) this.counters.retries += 1;
     const token = ++this.lastToken;
     out.token = token;
     out.state = IN_FLIGHT;
