@@ -20,3 +20,5 @@ export * from './runner/index.js';
 export * from './sequencing/index.js';
 export * from './rest/index.js';
 export * from './parse-kit.js';
+export { systemClock, monotonicMs, type Clock } from './clock.js';
+export { Fifo } from './util/fifo.js';

@@ -1,4 +1,4 @@
-import { monotonicMs } from './clock.js';
+import { monotonicMs } from '../clock.js';
 
 /** Settings of {@link AttemptBudget}. */
 export interface AttemptBudgetOptions {

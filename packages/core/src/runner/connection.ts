@@ -4,7 +4,7 @@ import type { ConnectPlan, ControlEvent, FrameParser, HeartbeatRule, ParseSink, 
 import { FeedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { AttemptBudget } from './attempt-budget.js';
-import { monotonicMs, type Clock } from './clock.js';
+import { monotonicMs, type Clock } from '../clock.js';
 
 /** Why a connection was lost (it failed or the venue ended it); each of these makes the runner reconnect. */
 export type LossReason =

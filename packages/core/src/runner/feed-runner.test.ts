@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { ConfigError } from '../errors.js';
 import { AttemptBudget } from './attempt-budget.js';
-import { monotonicMs } from './clock.js';
+import { monotonicMs } from '../clock.js';
 import { FeedRunner, type FeedConnectionEvent, type FeedRunnerOptions, type FeedStateChange } from './feed-runner.js';
 
 // ---------------------------------------------------------------------------------------------------

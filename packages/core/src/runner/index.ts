@@ -22,4 +22,3 @@ export { Backoff, type BackoffOptions } from './backoff.js';
 /** Sliding-window attempt budget (per venue, process-wide) that delays rather than exceeds. */
 export { AttemptBudget, sharedAttemptBudget, type AttemptBudgetOptions } from './attempt-budget.js';
 /** Receive-time clock (µs, high resolution) and the monotonic ms used for timers. */
-export { systemClock, monotonicMs, type Clock } from './clock.js';

@@ -1,0 +1,303 @@
+import type { WebSocket } from 'ws';
+import { nowUs } from '../core/clock.js';
+import type { FaultTarget } from '../core/faults.js';
+import type { DeliveryMode } from '../core/frame-sequencer.js';
+import type { BookTop, SimTrade } from '../core/market.js';
+import { SlidingWindow } from '../core/rate-limit.js';
+import {
+  SHUTDOWN_STREAM,
+  aggTradePayload,
+  bookTickerPayload,
+  combinedFrame,
+  combinedPrefix,
+  malformFrame,
+  serverShutdownPayload,
+  timeIn,
+  tradePayload,
+} from './messages.js';
+import { handleRequest } from './requests.js';
+import { parseStreamName, type BinanceStream } from './stream-names.js';
+
+/** Connection rules; the defaults are the venue's, tests shrink them to milliseconds. */
+export interface BinanceWsLimits {
+  /** Server ping period. Venue: 20 s. */
+  readonly pingIntervalMs: number;
+  /** A pong echoing a ping's payload must arrive within this. Venue: 60 s. */
+  readonly pongTimeoutMs: number;
+  /** The server closes a connection this long after it opened. Venue: 24 h. */
+  readonly lifetimeMs: number;
+  /** Incoming messages (text, ping, pong) allowed per `messageWindowMs`. Venue: 5 per second. */
+  readonly maxMessagesPerSecond: number;
+  readonly messageWindowMs: number;
+  /** Streams per connection. Venue: 1024. */
+  readonly maxStreams: number;
+}
+
+/**
+ * The payloads of one trade event, each rendered at most once (per kind and time unit) however many connections
+ * and streams carry it. One instance is reused from event to event (`set`).
+ */
+export class TradePayloads {
+  private trade: SimTrade | undefined;
+  private aggId = 0;
+  private eventTimeUs = 0;
+  private tradeMs: string | undefined;
+  private tradeUs: string | undefined;
+  private aggMs: string | undefined;
+  private aggUs: string | undefined;
+
+  /** Start a new event: `aggId` is the id of the trade's (single-trade) aggregate, `eventTimeUs` its `E`. */
+  set(trade: SimTrade, aggId: number, eventTimeUs: number): void {
+    this.trade = trade;
+    this.aggId = aggId;
+    this.eventTimeUs = eventTimeUs;
+    this.tradeMs = this.tradeUs = this.aggMs = this.aggUs = undefined;
+  }
+
+  get(kind: TradeStreamKind, microseconds: boolean): string {
+    const trade = this.trade as SimTrade;
+    if (kind === 'trade') {
+      if (microseconds) return (this.tradeUs ??= tradePayload(trade, this.eventTimeUs, true));
+      return (this.tradeMs ??= tradePayload(trade, timeIn(this.eventTimeUs, false), false));
+    }
+    if (microseconds) return (this.aggUs ??= aggTradePayload(trade, this.aggId, this.eventTimeUs, true));
+    return (this.aggMs ??= aggTradePayload(trade, this.aggId, timeIn(this.eventTimeUs, false), false));
+  }
+}
+
+export type TradeStreamKind = 'trade' | 'aggTrade';
+
+/** One subscribed trade or aggTrade stream, with its combined-frame prefix written in advance. */
+export interface TradeStream {
+  readonly name: string;
+  readonly kind: TradeStreamKind;
+  /** `{"stream":"<name>","data":` */
+  readonly prefix: string;
+}
+
+/** What tests and the control endpoint see of a connection. */
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly url: string;
+  readonly combined: boolean;
+  readonly timeUnit: 'MILLISECOND' | 'MICROSECOND';
+  readonly streams: readonly string[];
+  readonly openedAt: number;
+  readonly messagesReceived: number;
+  readonly framesSent: number;
+  readonly pingsSent: number;
+  readonly pongsReceived: number;
+  readonly stalled: boolean;
+}
+
+/** One client WebSocket of the Binance simulator: its streams, limits, heartbeat and faults. */
+export class BinanceConnection implements FaultTarget {
+  private streams: string[];
+  /** The subscribed streams by symbol, in subscription order: trade and aggTrade streams, bookTicker streams. */
+  private tradeStreamsBySymbol = new Map<string, TradeStream[]>();
+  private bookStreamsBySymbol = new Map<string, string[]>();
+  private combined: boolean;
+  private readonly microseconds: boolean;
+  private readonly openedAt = Date.now();
+  private readonly incoming: SlidingWindow;
+  private readonly pendingPings = new Map<string, NodeJS.Timeout>();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private lifetimeTimer: NodeJS.Timeout | undefined;
+  private stalledUntil = 0;
+  private closing = false;
+  private counts = { messagesReceived: 0, framesSent: 0, pingsSent: 0, pongsReceived: 0 };
+
+  constructor(
+    readonly id: number,
+    private readonly ws: WebSocket,
+    private readonly meta: { remoteAddress: string; url: string; combined: boolean; streams: readonly string[]; microseconds: boolean },
+    private readonly limits: BinanceWsLimits,
+    onGone: (connection: BinanceConnection) => void,
+  ) {
+    this.combined = meta.combined;
+    this.microseconds = meta.microseconds;
+    this.streams = [];
+    this.setStreams(meta.streams);
+    this.incoming = new SlidingWindow(limits.maxMessagesPerSecond, limits.messageWindowMs);
+    ws.on('message', (data) => {
+      if (!this.countIncoming()) return;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      this.onRequest(text);
+    });
+    ws.on('ping', () => this.countIncoming());
+    ws.on('pong', (payload) => {
+      this.counts.pongsReceived++;
+      if (!this.countIncoming()) return;
+      this.onPong(payload.toString('utf8'));
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      this.stopTimers();
+      onGone(this);
+    });
+    this.pingTimer = setInterval(() => this.ping(), limits.pingIntervalMs);
+    this.lifetimeTimer = setTimeout(() => this.close(1000, 'connection lifetime reached'), limits.lifetimeMs);
+  }
+
+  /**
+   * This connection's trade and aggTrade streams of `symbol` when frames can be sent to it now (open, not
+   * closing, not stalled), else undefined. The server asks once per batch of trades and sends the batch with
+   * `sendTrade`: nothing that runs during a batch (synchronous) can change the answer.
+   */
+  tradeStreams(symbol: string): readonly TradeStream[] | undefined {
+    const streams = this.tradeStreamsBySymbol.get(symbol);
+    return streams && this.canSend() ? streams : undefined;
+  }
+
+  /** Send the frames of one trade on `streams` (from `tradeStreams`, in the same batch). */
+  sendTrade(streams: readonly TradeStream[], payloads: TradePayloads, mode: DeliveryMode): void {
+    for (const stream of streams) {
+      const payload = payloads.get(stream.kind, this.microseconds);
+      const frame = this.combined ? stream.prefix + payload + '}' : payload;
+      if (mode.kind === 'malformed') {
+        this.write(malformFrame(frame, mode.malformed));
+      } else {
+        const copies = mode.copies ?? 1;
+        for (let copy = 0; copy < copies; copy++) this.write(frame);
+      }
+    }
+  }
+
+  /** Send this connection the best bid/ask of `symbol`, if it subscribes to its book ticker. */
+  deliverBook(symbol: string, book: BookTop): void {
+    const names = this.bookStreamsBySymbol.get(symbol);
+    if (!names || !this.canSend()) return;
+    const payload = bookTickerPayload(symbol, book);
+    for (const name of names) this.write(this.combined ? combinedFrame(name, payload) : payload);
+  }
+
+  // ---- FaultTarget --------------------------------------------------------------------------------
+
+  drop(): void {
+    this.closing = true;
+    this.stopTimers();
+    this.ws.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.stopTimers();
+    this.ws.close(code, reason);
+  }
+
+  stall(ms: number): void {
+    this.stalledUntil = Math.max(this.stalledUntil, Date.now() + ms);
+    // Nothing is sent while stalled, so no pong can be owed for pings sent before.
+    for (const timer of this.pendingPings.values()) clearTimeout(timer);
+    this.pendingPings.clear();
+  }
+
+  notifyShutdown(): void {
+    const payload = serverShutdownPayload(timeIn(nowUs(), this.microseconds));
+    this.send(this.combined ? combinedFrame(SHUTDOWN_STREAM, payload) : payload);
+  }
+
+  info(): ConnectionInfo {
+    return {
+      id: this.id,
+      remoteAddress: this.meta.remoteAddress,
+      url: this.meta.url,
+      combined: this.combined,
+      timeUnit: this.microseconds ? 'MICROSECOND' : 'MILLISECOND',
+      streams: [...this.streams],
+      openedAt: this.openedAt,
+      ...this.counts,
+      stalled: this.isStalled(),
+    };
+  }
+
+  private isStalled(): boolean {
+    return Date.now() < this.stalledUntil;
+  }
+
+  private canSend(): boolean {
+    return !this.closing && !this.isStalled() && this.ws.readyState === this.ws.OPEN;
+  }
+
+  private send(frame: string): void {
+    if (this.isStalled() || this.ws.readyState !== this.ws.OPEN) return;
+    this.write(frame);
+  }
+
+  /** Send without checks: the caller has checked `canSend` (per batch). */
+  private write(frame: string): void {
+    this.counts.framesSent++;
+    this.ws.send(frame);
+  }
+
+  /** Count one incoming message; over the limit the connection is closed and false is returned. */
+  private countIncoming(): boolean {
+    if (this.closing) return false;
+    this.counts.messagesReceived++;
+    if (this.incoming.hit()) return true;
+    this.close(1008, 'Too many messages');
+    return false;
+  }
+
+  private onRequest(text: string): void {
+    const outcome = handleRequest(text, { streams: this.streams, combined: this.combined, maxStreams: this.limits.maxStreams });
+    if (outcome.streams) this.setStreams(outcome.streams);
+    if (outcome.combined !== undefined) this.combined = outcome.combined;
+    this.send(outcome.response);
+  }
+
+  private setStreams(names: readonly string[]): void {
+    this.streams = [...names];
+    this.tradeStreamsBySymbol = new Map();
+    this.bookStreamsBySymbol = new Map();
+    for (const name of this.streams) {
+      const stream = parseStreamName(name) as BinanceStream;
+      if (stream.kind === 'bookTicker') {
+        const list = this.bookStreamsBySymbol.get(stream.symbol) ?? [];
+        list.push(name);
+        this.bookStreamsBySymbol.set(stream.symbol, list);
+      } else {
+        const list = this.tradeStreamsBySymbol.get(stream.symbol) ?? [];
+        list.push({ name, kind: stream.kind, prefix: combinedPrefix(name) });
+        this.tradeStreamsBySymbol.set(stream.symbol, list);
+      }
+    }
+  }
+
+  private ping(): void {
+    if (this.closing || this.isStalled() || this.ws.readyState !== this.ws.OPEN) return;
+    const payload = String(Date.now());
+    this.counts.pingsSent++;
+    this.ws.ping(payload);
+    if (this.pendingPings.has(payload)) return;
+    this.pendingPings.set(
+      payload,
+      setTimeout(() => {
+        // No pong echoing this ping in time: the connection is dropped.
+        this.drop();
+      }, this.limits.pongTimeoutMs),
+    );
+  }
+
+  private onPong(payload: string): void {
+    const timer = this.pendingPings.get(payload);
+    if (!timer) return; // unsolicited pong: allowed, but it does not keep the connection alive
+    // A pong answers its ping and every older one.
+    for (const [key, t] of this.pendingPings) {
+      clearTimeout(t);
+      this.pendingPings.delete(key);
+      if (key === payload) break;
+    }
+  }
+
+  private stopTimers(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
+    for (const timer of this.pendingPings.values()) clearTimeout(timer);
+    this.pendingPings.clear();
+    this.pingTimer = undefined;
+    this.lifetimeTimer = undefined;
+  }
+}

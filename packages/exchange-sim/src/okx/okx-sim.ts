@@ -1,0 +1,73 @@
+import type { SymbolSpec } from '../core/market.js';
+import {
+  groupByTakerOrder,
+  resolveCheckedSymbol,
+  splitSymbolOn,
+  startDefinedVenueSim,
+  type VenueRestOptions,
+  type VenueSim,
+  type VenueSimOptions,
+  type VenueSymbolInput,
+  type VenueSymbolRules,
+  type VenueWsOptions,
+} from '../core/venue-kit.js';
+import { OkxConnection, type OkxWsLimits } from './connection.js';
+import { handleOkxRest, okxAnswer } from './rest.js';
+
+export type OkxWsOptions = OkxWsLimits & VenueWsOptions;
+
+/** Public REST requests per window per IP. Default 20 per 2 s (the venue's history-trades limit). */
+export type OkxRestOptions = VenueRestOptions;
+
+export const OKX_WS_DEFAULTS: OkxWsOptions = { idleTimeoutMs: 30_000, reorderFlushMs: 100 };
+export const OKX_REST_DEFAULTS: OkxRestOptions = { requestsPerWindow: 20, windowMs: 2_000 };
+
+/**
+ * Options of `startOkxSim`.
+ * - `symbols`: Instruments; default `['BTC-USDT']`. Known: BTC-USDT, ETH-USDT, SOL-USDT.
+ * - `sweeps`: Taker orders filling several trades (one `trades` push with `count` > 1). Default 0.3 / up to 5.
+ */
+export type OkxSimOptions = VenueSimOptions<OkxWsOptions, OkxRestOptions>;
+
+/**
+ * A running OKX v5 simulator.
+ * - `wsUrl`: `ws://127.0.0.1:<port>`; connect to `${wsUrl}/ws/v5/public`.
+ * - `restUrl`: `http://127.0.0.1:<port>`; append `/api/v5/market/trades?instId=BTC-USDT`.
+ */
+export type OkxSim = VenueSim;
+
+const RULES: VenueSymbolRules = {
+  known: {
+    'BTC-USDT': { base: 'BTC', quote: 'USDT', tickSize: '0.1', stepSize: '0.00000001', startPrice: '97000.0', maxQty: '2' },
+    'ETH-USDT': { base: 'ETH', quote: 'USDT', tickSize: '0.01', stepSize: '0.000001', startPrice: '3400.00', maxQty: '40' },
+    'SOL-USDT': { base: 'SOL', quote: 'USDT', tickSize: '0.01', stepSize: '0.000001', startPrice: '180.00', maxQty: '500' },
+  },
+  split: splitSymbolOn('-'),
+  status: 'live',
+  form: /^[A-Z0-9]{1,10}-[A-Z0-9]{1,10}$/,
+  what: 'OKX instrument',
+};
+
+/** An OKX instrument spec (`BTC-USDT`). */
+export function resolveOkxInstrument(input: VenueSymbolInput): SymbolSpec {
+  return resolveCheckedSymbol(input, RULES);
+}
+
+/** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`) and public REST. */
+export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> {
+  return startDefinedVenueSim(options, {
+    venue: 'okx',
+    defaultSymbols: ['BTC-USDT'],
+    resolveSymbol: resolveOkxInstrument,
+    defaultSweeps: { probability: 0.3, maxTrades: 5 },
+    wsDefaults: OKX_WS_DEFAULTS,
+    restDefaults: OKX_REST_DEFAULTS,
+    groupTrades: groupByTakerOrder,
+    checkUpgrade: (_req, url) => (url.pathname === '/ws/v5/public' ? undefined : { status: 404 }),
+    createConnection: (ctx, ws, seed) => new OkxConnection(ctx, ws, seed),
+    handleRest: handleOkxRest,
+    tooManyRequests: (status, retryAfterSec) => ({ ...okxAnswer(status, '50011', 'Too Many Requests'), headers: { 'Retry-After': String(retryAfterSec) } }),
+    errorAnswer: (status) =>
+      status === 404 ? okxAnswer(404, '404', 'Not Found') : okxAnswer(status, '50001', 'Service temporarily unavailable. Please try again later.'),
+  });
+}
