@@ -226,8 +226,8 @@ podman image prune -f >/dev/null 2>&1 || true
 # ---------------------------------------------------------------------------------------------------
 step "host side: workspace dependencies and the built simulator"
 [ -d node_modules/@nats-io/transport-node ] || npm ci --no-audit --no-fund
-SIM_MAIN=apps/exchange-sim/dist/main.js
-if [ ! -f "$SIM_MAIN" ] || [ -n "$(find apps/exchange-sim/src -newer "$SIM_MAIN" -print -quit)" ]; then
+SIM_MAIN=packages/exchange-sim/dist/main.js
+if [ ! -f "$SIM_MAIN" ] || [ -n "$(find packages/exchange-sim/src -newer "$SIM_MAIN" -print -quit)" ]; then
   npx nx run-many -t build -p @tickgate/exchange-sim --output-style=stream >"$WORK/sim-build.log" 2>&1 \
     || { tail -n 30 "$WORK/sim-build.log" >&2; fail "building the simulator failed"; }
   echo "    built $SIM_MAIN"

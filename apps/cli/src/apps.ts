@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-/** The sibling apps this command runs as child processes (never imported: apps do not import apps). */
+/** The programs this command runs as child processes (never imported: apps do not import apps). */
 export type AppName = 'gateway' | 'exchange-sim';
+
+/** Where each program lives, from the workspace root. */
+const APP_DIRS: Record<AppName, string> = { gateway: 'apps/gateway/', 'exchange-sim': 'packages/exchange-sim/' };
 
 /** How to start an app: `node [execArgv] script`. */
 export interface AppEntry {
@@ -15,15 +18,15 @@ export interface AppEntry {
 }
 
 /**
- * The app's built entry (`apps/<name>/dist/main.js`) when it exists, else its source
- * (`apps/<name>/src/main.ts`) run through tsx with the workspace's source condition.
- * This file sits in `apps/cli/src/` or `apps/cli/dist/`: either way the apps folder is two levels up.
+ * The program's built entry (`<dir>/dist/main.js`) when it exists, else its source (`<dir>/src/main.ts`)
+ * run through tsx with the workspace's source condition. This file sits in `apps/cli/src/` or
+ * `apps/cli/dist/`: either way the workspace root is three levels up.
  */
 export function appEntry(name: AppName): AppEntry {
-  const appsDir = new URL('../../', import.meta.url);
-  const built = new URL(`${name}/dist/main.js`, appsDir);
+  const dir = new URL(APP_DIRS[name], new URL('../../../', import.meta.url));
+  const built = new URL('dist/main.js', dir);
   if (existsSync(built)) return { script: fileURLToPath(built), execArgv: [], built: true };
-  const source = fileURLToPath(new URL(`${name}/src/main.ts`, appsDir));
+  const source = fileURLToPath(new URL('src/main.ts', dir));
   if (!existsSync(source)) throw new Error(`cannot find the ${name} app (looked for ${fileURLToPath(built)} and ${source})`);
   return { script: source, execArgv: ['--conditions=@tickgate/source', '--import', import.meta.resolve('tsx')], built: false };
 }

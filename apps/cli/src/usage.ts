@@ -4,7 +4,7 @@ export const MAIN_USAGE = `Usage: tickgate <command> [options]
 
 Commands:
   gateway [--config <file>]      run the gateway (every flag is passed to it)
-  sim [flags]                    run the exchange simulator (Binance spot protocol)
+  sim [flags]                    run the exchange simulator (any of the five venues)
   check-config <file>            validate a gateway config file
   tail [venue] [instrument]      live trades and status events from NATS, readable or as JSON
   replay [venue] [instrument] (--since <when> | --seq <n>)
@@ -34,8 +34,8 @@ gracefully and its exit code is this command's (2 for a bad config).`;
 
 export const SIM_USAGE = `Usage: tickgate sim [simulator flags]
 
-Runs the exchange simulator (Binance spot: WebSocket streams, REST, a /__sim control endpoint) in the
-foreground: the built apps/exchange-sim/dist/main.js, or its source when it is not built. Every flag is
+Runs the exchange simulator (one venue's WebSocket streams, REST and a /__sim control endpoint) in the
+foreground: the built packages/exchange-sim/dist/main.js, or its source when it is not built. Every flag is
 passed to it unchanged. Point a feed's wsUrl and restUrl at the URLs it prints.`;
 
 export const CHECK_CONFIG_USAGE = `Usage: tickgate check-config <file>
