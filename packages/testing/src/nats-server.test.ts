@@ -67,6 +67,28 @@ describe('nats-server harness', () => {
     expect((await (await jetstreamManager(nc)).streams.info('K')).state.messages).toBe(1);
   });
 
+  it('freezes and thaws: nothing is answered while frozen, everything after; stop works on a frozen server', async () => {
+    const server = await NatsServer.start();
+    cleanups.push(() => server.stop());
+    const nc = await connect({ servers: server.url, maxPingOut: 100 });
+    cleanups.push(() => nc.close());
+    await nc.flush();
+    server.freeze();
+    let answered = false;
+    const flushed = nc.flush().then(() => {
+      answered = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    server.thaw();
+    await flushed;
+    expect(answered).toBe(true);
+    server.freeze();
+    const pid = server.pid;
+    await server.stop();
+    expect(alive(pid)).toBe(false);
+  });
+
   it('3-node cluster: a stream replicated three ways works across nodes, then leaves no process', async () => {
     const cluster = await NatsCluster.start(3);
     cleanups.push(() => cluster.stop());

@@ -61,6 +61,7 @@ export class NatsServer {
   private child: ChildProcess | undefined;
   private exited: Promise<void>;
   private output = '';
+  private frozen = false;
 
   private constructor(
     readonly port: number,
@@ -158,8 +159,26 @@ export class NatsServer {
     });
   }
 
+  /**
+   * Freeze the server (SIGSTOP): its sockets stay open but it reads, writes and acknowledges nothing,
+   * as a server stalled by its host would. `thaw` resumes it; `kill`, `restart` and `stop` thaw first.
+   */
+  freeze(): void {
+    if (this.running && !this.frozen) {
+      this.child!.kill('SIGSTOP');
+      this.frozen = true;
+    }
+  }
+
+  /** Resume a frozen server (SIGCONT). */
+  thaw(): void {
+    if (this.running && this.frozen) this.child!.kill('SIGCONT');
+    this.frozen = false;
+  }
+
   /** Kill the process abruptly (SIGKILL), keeping its store, as a crash would. */
   async kill(): Promise<void> {
+    this.thaw();
     if (this.running) this.child!.kill('SIGKILL');
     await this.exited;
   }
@@ -173,6 +192,7 @@ export class NatsServer {
 
   /** Stop the server (SIGTERM, then SIGKILL after 5 s) and remove its temporary store. */
   async stop(options: { keepStore?: boolean } = {}): Promise<void> {
+    this.thaw();
     if (this.running) {
       const child = this.child!;
       child.kill('SIGTERM');
