@@ -78,6 +78,15 @@ describe('codec', () => {
     expect(decode(encodeToString(status))).toEqual(status);
   });
 
+  it('carries the continuity details: time bounds, the last published id and the venue\'s own latest id', () => {
+    const reset = { v: 1 as const, type: 'status' as const, venue: 'binance', instrument: 'BTC-USDT', state: 'reset' as const, time: trade.receiveTime, lastId: '5000', venueLastId: '12', reason: 'ids-went-backwards' };
+    expect(decode(encodeToString(reset))).toEqual(reset);
+    const lost = { v: 1 as const, type: 'status' as const, venue: 'bybit', instrument: 'BTC-USDT', state: 'unrecoverable' as const, time: trade.receiveTime, fromTime: trade.tradeTime, toTime: trade.receiveTime, reason: 'venue-has-no-backfill' };
+    expect(StatusSchema.parse(lost)).toEqual(lost);
+    expect(() => StatusSchema.parse({ ...lost, fromTime: 1_672_515_782_136 })).toThrow(/milliseconds/);
+    expect(() => StatusSchema.parse({ ...reset, lastId: '' })).toThrow();
+  });
+
   it.each<[string, string | Uint8Array, RegExp]>([
     ['not JSON', '{"v":1,', /payload is not JSON/],
     ['not an object', '[1,2]', /payload is not a JSON object/],

@@ -54,7 +54,7 @@ export const TradeSchema = z.strictObject(tradeShape);
 export const TradeSchemaLoose = z.looseObject(tradeShape);
 export type Trade = z.infer<typeof TradeSchema>;
 
-export const StatusState = z.enum(['connected', 'disconnected', 'gap', 'recovered', 'unrecoverable', 'fallback', 'stale', 'divergence']);
+export const StatusState = z.enum(['connected', 'disconnected', 'gap', 'recovered', 'unrecoverable', 'fallback', 'stale', 'divergence', 'reset']);
 export type StatusState = z.infer<typeof StatusState>;
 
 const statusShape = {
@@ -68,6 +68,14 @@ const statusShape = {
   fromId: z.string().min(1).max(128).optional(),
   /** Last id of that range (inclusive). */
   toId: z.string().min(1).max(128).optional(),
+  /** Exchange time of the last trade before a range, µs (where ids alone cannot bound it). */
+  fromTime: microseconds.optional(),
+  /** Exchange time of the first trade after a range, µs. */
+  toTime: microseconds.optional(),
+  /** Last trade id published for the instrument (a stop that could not verify continuity, a `reset`). */
+  lastId: z.string().min(1).max(128).optional(),
+  /** The venue's own latest trade id, as its REST answered (`reset`: ids went backwards). */
+  venueLastId: z.string().min(1).max(128).optional(),
   /** How many trades the range holds, or how many were recovered. */
   count: z.number().int().nonnegative().optional(),
   /** Short machine-readable cause, e.g. `parse-error`, `disconnect`, `rest-unavailable`. */
