@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,12 @@ export async function spawnGateway(config: Record<string, unknown>, options: { e
   proc.stderr!.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolveExit) => proc.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((resolveExit) =>
+    proc.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true }); // the config file: nothing left in the temporary folder
+      resolveExit(code);
+    }),
+  );
   return {
     proc,
     httpPort,
