@@ -69,7 +69,7 @@ describe('TickgateClient live trades', () => {
     expect(a!.priceDecimal().plus(a!.quantityDecimal()).toString()).toBe('0.3');
     expect(b!.notional().toString()).toBe('97.12345');
     expect(b).toMatchObject({ type: 'trade', venue: 'binance', instrument: 'BTC-USDT', symbol: 'BTCUSDT', side: 'buy', source: 'ws', subject: 'md.trade.binance.BTC-USDT' });
-    expect(sub.stats).toEqual({ received: 2, delivered: 2, malformed: 0, dropped: 0 });
+    expect(sub.stats).toEqual({ received: 2, delivered: 2, malformed: 0, dropped: 0, repeats: 0 });
     await sub.close();
   });
 
@@ -89,7 +89,7 @@ describe('TickgateClient live trades', () => {
     expect(ids(await take(venue, venue.buffered))).toEqual(['binance/BTC-USDT/1', 'binance/ETH-USDT/2']);
     expect(ids(await take(instrument, instrument.buffered))).toEqual(['binance/BTC-USDT/1', 'coinbase/BTC-USDT/3', 'okx/BTC-USDT/5']);
     expect(ids(await take(anyVenue, anyVenue.buffered))).toEqual(['kraken/ETH-USD/4']);
-    expect(client.stats).toEqual({ received: 11, delivered: 11, malformed: 0, dropped: 0 });
+    expect(client.stats).toEqual({ received: 11, delivered: 11, malformed: 0, dropped: 0, repeats: 0 });
   });
 
   it('delivers status events in the same loop when asked, or alone through status()', async () => {
@@ -146,7 +146,7 @@ describe('TickgateClient live trades', () => {
     nc.publish(subject, good(3));
     const values = await take(sub, 2);
     expect(ids(values)).toEqual(['bad/BTC-USDT/1', 'bad/BTC-USDT/3']);
-    expect(sub.stats).toEqual({ received: 11, delivered: 2, malformed: 9, dropped: 0 });
+    expect(sub.stats).toEqual({ received: 11, delivered: 2, malformed: 9, dropped: 0, repeats: 0 });
     expect(client.stats.malformed).toBe(9);
     expect(seen).toHaveLength(9);
     expect(seen.every((s) => s.error instanceof WireDecodeError && s.error.code === 'TICKGATE_WIRE_DECODE')).toBe(true);
@@ -185,7 +185,7 @@ describe('TickgateClient live trades', () => {
     // The newest messages survive, in order.
     const kept = await take(sub, bufferSize);
     expect(kept.map((t) => Number(t.id))).toEqual(Array.from({ length: bufferSize }, (_, i) => total - bufferSize + 1 + i));
-    expect(sub.stats).toEqual({ received: total, delivered: bufferSize, malformed: 0, dropped: total - bufferSize });
+    expect(sub.stats).toEqual({ received: total, delivered: bufferSize, malformed: 0, dropped: total - bufferSize, repeats: 0 });
     // Once the consumer has caught up, nothing more is dropped.
     pub(nc, trade('slow', 'BTC-USDT', total + 1));
     const [next] = await take(sub, 1);

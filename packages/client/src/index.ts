@@ -1,6 +1,8 @@
 export { TickgateClient, DEFAULT_STREAM, type ConnectOptions, type WrapOptions, type TradeOptions, type StatusOptions, type ReplaySelectionOptions } from './client.js';
 export { TradeTick, toMarketValue, type StatusEvent, type MarketValue, type Replayed } from './events.js';
 export { DEFAULT_BUFFER_SIZE, type LiveOptions, type TickSubscription } from './live.js';
+export { DEFAULT_REPEAT_WINDOW } from './repeats.js';
+export { venueIdOrder, VENUE_ID_ORDER, type VenueIdOrder } from '@tickgate/schema';
 export { type ReplayOptions, type ReplayStart, type ReplayEnd, type ReplaySubscription } from './replay.js';
 export { type Selection, tradeSubjects, statusSubjects, subjectMatches } from './selection.js';
 export { type Stats, type MalformedHandler, type DropHandler } from './stats.js';

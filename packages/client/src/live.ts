@@ -2,6 +2,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { WireDecodeError } from '@tickgate/schema';
 import { ClientError } from './errors.js';
 import { toMarketValue, type MarketValue } from './events.js';
+import { RepeatFilter } from './repeats.js';
 import { RingBuffer } from './ring-buffer.js';
 import { emptyStats, safeCall, type DropHandler, type MalformedHandler, type Stats } from './stats.js';
 
@@ -16,6 +17,11 @@ export interface LiveOptions {
   onDrop?: DropHandler;
   /** Called for each malformed message skipped (in addition to the client's `onMalformed`). */
   onMalformed?: MalformedHandler;
+  /**
+   * Distinct recent trade ids remembered per instrument to recognize repeats on venues whose ids carry
+   * no order, such as Bybit (default 10,000). Venues with consecutive ids need only the last id.
+   */
+  repeatWindow?: number;
 }
 
 /** An async iterator of values from NATS. Leaving the `for await` loop (break, return, throw) unsubscribes. */
@@ -40,7 +46,8 @@ type Waiter = { resolve: (r: IteratorResult<never>) => void; reject: (e: unknown
 
 /**
  * Core NATS subscription(s) feeding one bounded buffer. Messages are decoded when the consumer reads
- * them, so messages dropped from a full buffer are never decoded at all.
+ * them, so messages dropped from a full buffer are never decoded at all. Trades already delivered (a
+ * publisher's resend after a stall) are skipped and counted as `repeats`; status events always pass.
  */
 export class LiveSubscription<T extends MarketValue> implements TickSubscription<T> {
   readonly subjects: readonly string[];
@@ -49,6 +56,7 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
   readonly #subs: Subscription[] = [];
   readonly #options: LiveOptions;
   readonly #hooks: Hooks;
+  readonly #repeats: RepeatFilter;
   #waiter: Waiter | undefined;
   #ended = false;
   #error: unknown;
@@ -63,6 +71,7 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
     this.#options = options;
     this.#hooks = hooks;
     this.#queue = new RingBuffer<Msg>(size);
+    this.#repeats = new RepeatFilter(options.repeatWindow);
     this.#open = subjects.length;
     try {
       for (const subject of subjects) {
@@ -105,11 +114,9 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
   }
 
   #decode(msg: Msg): T | undefined {
+    let value: T;
     try {
-      const value = toMarketValue(msg.subject, msg.data) as T;
-      this.stats.delivered++;
-      this.#hooks.clientStats.delivered++;
-      return value;
+      value = toMarketValue(msg.subject, msg.data) as T;
     } catch (error) {
       const wireError = error instanceof WireDecodeError ? error : new WireDecodeError('', String(error), { cause: error });
       this.stats.malformed++;
@@ -118,6 +125,14 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
       safeCall(this.#hooks.onMalformed, wireError, msg.subject);
       return undefined;
     }
+    if (value.type === 'trade' && this.#repeats.isRepeat(value.venue, value.instrument, value.id)) {
+      this.stats.repeats++;
+      this.#hooks.clientStats.repeats++;
+      return undefined;
+    }
+    this.stats.delivered++;
+    this.#hooks.clientStats.delivered++;
+    return value;
   }
 
   #fail(err: Error): void {

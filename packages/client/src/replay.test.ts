@@ -113,7 +113,7 @@ describe('TickgateClient.replay', () => {
     const client = await open();
     const replay = client.replay({ venue: 'rbad', since: { seq: first }, onMalformed: (e) => malformed.push(e.path) });
     expect((await collect(replay)).map((t) => t.id)).toEqual(['1', '3']);
-    expect(replay.stats).toEqual({ received: 5, delivered: 2, malformed: 3, dropped: 0 });
+    expect(replay.stats).toEqual({ received: 5, delivered: 2, malformed: 3, dropped: 0, repeats: 0 });
     expect(malformed).toEqual(['', 'trade.v', 'trade.price']);
     expect(client.stats.malformed).toBe(3);
   });
@@ -182,6 +182,6 @@ describe('TickgateClient.replay', () => {
     }
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
-    expect(replay.stats).toEqual({ received: total, delivered: total, malformed: 0, dropped: 0 });
+    expect(replay.stats).toEqual({ received: total, delivered: total, malformed: 0, dropped: 0, repeats: 0 });
   });
 });

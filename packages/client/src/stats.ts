@@ -10,6 +10,11 @@ export interface Stats {
   malformed: number;
   /** Live messages discarded because the consumer fell `bufferSize` messages behind (see `onDrop`). */
   dropped: number;
+  /**
+   * Live trades skipped because the subscription had already delivered that trade (same venue, instrument
+   * and id) or, for a venue with consecutive ids, a later one. Always 0 for replay, which reads the stream.
+   */
+  repeats: number;
 }
 
 /** Called for each skipped malformed message with the reason and the subject it came on. */
@@ -19,7 +24,7 @@ export type MalformedHandler = (error: WireDecodeError, subject: string) => void
 export type DropHandler = (info: { subject: string; dropped: number }) => void;
 
 export function emptyStats(): Stats {
-  return { received: 0, delivered: 0, malformed: 0, dropped: 0 };
+  return { received: 0, delivered: 0, malformed: 0, dropped: 0, repeats: 0 };
 }
 
 /** Runs a user callback without letting it throw into the library (or the consumer's loop). */

@@ -38,3 +38,4 @@ export {
   parseTradeSubject,
 } from './subjects.js';
 export { encode, encodeToString, decode, serializeTrade } from './codec.js';
+export { VENUE_ID_ORDER, venueIdOrder, type VenueIdOrder } from './venue-ids.js';
