@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,20 @@ describe('embedded nats-server', () => {
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a given store folder, and removes the temporary one it made itself when it stops', async () => {
+    const given = mkdtempSync(join(tmpdir(), 'tickgate-embedded-test-'));
+    dirs.push(given);
+    const kept = await startEmbeddedNats({ port: 0, storeDir: given });
+    await kept.stop();
+    expect(existsSync(given)).toBe(true);
+    const own = await startEmbeddedNats({ port: 0 });
+    servers.push(own);
+    expect(own.storeDir.startsWith(join(tmpdir(), 'tickgate-nats-'))).toBe(true);
+    expect(existsSync(own.storeDir)).toBe(true);
+    await own.stop();
+    expect(existsSync(own.storeDir)).toBe(false);
   });
 
   it('starts with JetStream, serves clients, and stops leaving no process', async () => {

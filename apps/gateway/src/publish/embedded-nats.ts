@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -35,7 +35,10 @@ export function locateNatsServer(env: NodeJS.ProcessEnv = process.env, extraDirs
 export interface EmbeddedNatsOptions {
   /** Client port: 4222 when free, else one the kernel picks (default). `0` always picks a free one. */
   port?: number;
-  /** JetStream store folder (default `<os tmp>/tickgate-nats-<port>`, kept across restarts). */
+  /**
+   * JetStream store folder, kept when the server stops. Default: a new temporary folder
+   * (`<os tmp>/tickgate-nats-XXXXXX`) that is removed when the server stops, so nothing is left behind.
+   */
   storeDir?: string;
   /** Where the server's start and stop are logged (default: nowhere). */
   logger?: Logger;
@@ -70,8 +73,12 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
   const binary = options.binary ?? locateNatsServer();
   const requested = options.port ?? DEFAULT_PORT;
   const port = requested !== 0 && (await portIsFree(requested)) ? requested : await freePort();
-  const storeDir = options.storeDir ?? join(tmpdir(), `tickgate-nats-${port}`);
+  const ownStore = options.storeDir === undefined;
+  const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tickgate-nats-'));
   mkdirSync(storeDir, { recursive: true });
+  const removeOwnStore = () => {
+    if (ownStore) rmSync(storeDir, { recursive: true, force: true });
+  };
   const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, '-n', `tickgate-embedded-${port}`];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   installExitHook();
@@ -97,6 +104,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
   } catch (error) {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
+    removeOwnStore();
     throw error;
   }
   // keep draining the pipes, but stop keeping the text
@@ -120,6 +128,7 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
           await exited;
           clearTimeout(timer);
         }
+        removeOwnStore();
         logger.info({ url }, 'embedded nats-server stopped');
       })();
       return stopping;
