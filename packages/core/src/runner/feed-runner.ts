@@ -6,7 +6,7 @@ import { instrumentMap, type ControlEvent, type HeartbeatRule, type InstrumentIn
 import { ConfigError, type FeedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sharedAttemptBudget, type AttemptBudget } from './attempt-budget.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../backoff.js';
 import { monotonicMs, systemClock, type Clock } from '../clock.js';
 import { Connection, type CloseCause, type ConnectionCounters, type ConnectionEnd, type ConnectionHandler, type LossReason } from './connection.js';
 
