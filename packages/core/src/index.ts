@@ -1,4 +1,5 @@
 export { TickgateError, ConfigError, ParseError, RestError, FeedError, type RejectionReason } from './errors.js';
+export { describeError } from './describe-error.js';
 export { silentLogger, type Logger } from './logger.js';
 export {
   instrumentMap,

@@ -184,8 +184,9 @@ export function defaultStaleAfterMs(rule: HeartbeatRule): number {
  *
  * ```ts
  * const runner = new FeedRunner({ adapter, instruments, wsUrl: adapter.defaults.wsUrl, logger });
- * runner.on('trade', (trade, span, connectionId) => sequencer.push(trade, span));
  * runner.on('state', ({ state, reason }) => log.info({ state, reason }, 'feed state'));
+ * // Trades, rejections, heartbeats and connection changes go to each instrument's sequencer:
+ * wireSequencers(runner, instruments.map((i) => i.instrument), (instrument) => sequencers.get(instrument));
  * runner.start();
  * await runner.stop();
  * ```

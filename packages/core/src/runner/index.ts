@@ -19,3 +19,5 @@ export {
 export type { LossReason, CloseCause } from './connection.js';
 /** Sliding-window attempt budget (per venue, process-wide) that delays rather than exceeds. */
 export { AttemptBudget, sharedAttemptBudget, type AttemptBudgetOptions } from './attempt-budget.js';
+/** Routes a runner's trades, rejections, heartbeats and connection changes to per-instrument sequencers. */
+export { wireSequencers, heartbeatTarget, type SequencerInputs, type FeedRunnerEmitter } from './wire-sequencers.js';
