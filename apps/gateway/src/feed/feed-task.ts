@@ -119,13 +119,16 @@ export class FeedTask {
     for (let i = 0; i < infos.length; i += perConnection) {
       const shard = infos.slice(i, i + perConnection);
       const names = shard.map((s) => s.instrument);
-      const runner = new FeedRunner({
-        adapter,
-        instruments: shard,
-        wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
-        logger: logger.child({ shard: this.runners.length }),
-        options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
-      });
+      const runner = this.withFeedPath(
+        () =>
+          new FeedRunner({
+            adapter,
+            instruments: shard,
+            wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
+            logger: logger.child({ shard: this.runners.length }),
+            options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
+          }),
+      );
       this.wire(runner, names);
       this.runners.push({ runner, instruments: names });
     }
@@ -135,6 +138,16 @@ export class FeedTask {
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
     logger.info({ instruments: infos.map((i) => `${i.instrument}=${i.symbol}`), connections: this.runners.length }, 'feed started');
+  }
+
+  /** Run `build`; a `ConfigError` it throws about a key of this feed (`wsUrl`) is named by its full path (`feeds.0.wsUrl`). */
+  private withFeedPath<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof ConfigError && error.path !== undefined) throw new ConfigError(error.problem, { path: configPath(this.opts.configPath, error.path), cause: error });
+      throw error;
+    }
   }
 
   private makeSequencer(instrument: string): Sequencer {
