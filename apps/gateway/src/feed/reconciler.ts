@@ -1,4 +1,4 @@
-import type { Clock, GapRequest, StatusDetail, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, VenueAdapter } from '@tickgate/core';
+import type { Clock, GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, StatusDetail, VenueAdapter } from '@tickgate/core';
 import { RestError, buildStatus, describeError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
