@@ -1,6 +1,6 @@
-import { ConfigError, RestClient, type FeedRunnerOptions, type Logger } from '@tickgate/core';
-import type { GatewayConfig } from './config/index.js';
-import { FeedTask, describeError, type FeedHealth } from './feed/feed-task.js';
+import { ConfigError, RestClient, describeError, type FeedRunnerOptions, type Logger } from '@tickgate/core';
+import { configPath, type GatewayConfig } from './config/index.js';
+import { FeedTask, type FeedHealth } from './feed/feed-task.js';
 import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { connectNats, ensureStream, Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
@@ -17,6 +17,13 @@ export interface GatewayOptions {
 
 const METRICS_TICK_MS = 1_000;
 
+/** One REST client per venue and REST URL (one weight budget), with the venue it reports metrics for. */
+interface VenueRest {
+  readonly venue: string;
+  readonly restUrl: string;
+  readonly client: RestClient;
+}
+
 /**
  * The gateway: NATS (or an embedded server), the JetStream stream, the publisher, one task per feed,
  * the venues' REST clients and the HTTP endpoints. `start()` then `stop()`.
@@ -27,7 +34,8 @@ export class Gateway {
   private nats: GatewayNats | undefined;
   private publisher: Publisher | undefined;
   private readonly tasks: FeedTask[] = [];
-  private readonly restClients = new Map<string, RestClient>();
+  /** By `restKey(venue, restUrl)`. */
+  private readonly restClients = new Map<string, VenueRest>();
   private http: Awaited<ReturnType<typeof startHttp>> | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
@@ -36,7 +44,7 @@ export class Gateway {
   constructor(private readonly opts: GatewayOptions) {
     this.metrics = new GatewayMetrics({ processMetrics: opts.processMetrics ?? true });
     for (const [i, feed] of opts.config.feeds.entries()) {
-      if (!VENUES[feed.venue]) throw new ConfigError(`unknown venue "${feed.venue}" (known: ${venueNames().join(', ')})`, { path: `feeds.${i}.venue` });
+      if (!VENUES[feed.venue]) throw new ConfigError(`unknown venue "${feed.venue}" (known: ${venueNames().join(', ')})`, { path: configPath('feeds', i, 'venue') });
     }
   }
 
@@ -90,14 +98,14 @@ export class Gateway {
     const perVenue = new Map<string, number>();
     for (const feed of config.feeds) perVenue.set(feed.venue, (perVenue.get(feed.venue) ?? 0) + 1);
     const seen = new Map<string, number>();
-    for (const feed of config.feeds) {
+    for (const [index, feed] of config.feeds.entries()) {
       const adapter = VENUES[feed.venue]!;
       const n = (seen.get(feed.venue) ?? 0) + 1;
       seen.set(feed.venue, n);
       const name = feed.name ?? (perVenue.get(feed.venue)! > 1 ? `${feed.venue}-${n}` : feed.venue);
       const restUrl = feed.restUrl ?? adapter.defaults.restUrl;
-      const restKey = `${feed.venue} ${restUrl}`;
-      let rest = this.restClients.get(restKey);
+      const key = restKey(feed.venue, restUrl);
+      let rest = this.restClients.get(key)?.client;
       if (!rest) {
         const requests = this.metrics.restRequests;
         const venue = feed.venue;
@@ -110,11 +118,12 @@ export class Gateway {
           logger: logger.child({ venue, component: 'rest' }),
           observe: (sample) => requests.labels(venue, sample.path, sample.outcome).inc(),
         });
-        this.restClients.set(restKey, rest);
+        this.restClients.set(key, { venue, restUrl, client: rest });
       }
       const task = new FeedTask({
         name,
         feed,
+        configPath: configPath('feeds', index),
         adapter,
         rest,
         sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s) },
@@ -145,9 +154,8 @@ export class Gateway {
     }
     this.metrics.natsConnected.set(this.nats?.connected ? 1 : 0);
     const now = Date.now();
-    for (const [key, rest] of this.restClients) {
-      const venue = key.split(' ')[0]!;
-      const state = rest.state();
+    for (const { venue, client } of this.restClients.values()) {
+      const state = client.state();
       this.metrics.restWeight.labels(venue).set(Math.max(state.usedWeightLocal, state.usedWeightVenue ?? 0));
       const paused = (state.bannedUntilMs ?? 0) > now || (state.pausedUntilMs ?? 0) > now;
       this.metrics.restBanned.labels(venue).set(paused ? 1 : 0);
@@ -183,7 +191,7 @@ export class Gateway {
     const { logger } = this.opts;
     clearInterval(this.metricsTimer);
     await Promise.all(this.tasks.map((t) => t.stop().catch((e: unknown) => logger.error({ err: describeError(e) }, 'feed stop failed'))));
-    for (const rest of this.restClients.values()) await rest.close?.();
+    for (const { client } of this.restClients.values()) await client.close();
     // Trades still in the feeds' outboxes go through the publisher as it drains.
     const deadline = Date.now() + timeoutMs;
     while (this.tasks.some((t) => t.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -196,4 +204,9 @@ export class Gateway {
     await this.embedded?.stop();
     logger.info('gateway stopped');
   }
+}
+
+/** The key of a venue's REST client: the venue and its REST URL (a map key only; the record holds both). */
+function restKey(venue: string, restUrl: string): string {
+  return JSON.stringify([venue, restUrl]);
 }

@@ -140,6 +140,8 @@ describe('gateway process: feeds are independent', () => {
     try {
       const failed = await gw.waitForLog((l) => l['msg'] === 'feed could not start');
       expect(failed['feed']).toBe('doge');
+      // The second feed of the config, named by its place there as every config error is.
+      expect(failed['err']).toMatch(/^TICKGATE_CONFIG: feeds\.1\.instruments: /);
       await gw.waitForLog((l) => l['msg'] === 'feed live');
       sim.market.generate('BTCUSDT', 50);
       await waitForCount(nc, 'MD', SUBJECT, 50);

@@ -1,4 +1,4 @@
-import { FeedRunner, RestClient, Sequencer, silentLogger, type GapRequest, type Rejection, type VenueAdapter } from '@tickgate/core';
+import { FeedRunner, RestClient, Sequencer, silentLogger, wireSequencers, type GapRequest, type Rejection, type VenueAdapter } from '@tickgate/core';
 import { TickDecimal, type Trade } from '@tickgate/schema';
 import type { ConformanceSim, SimTradeView } from './types.js';
 
@@ -89,8 +89,9 @@ export function compareWithSim(trade: Trade, span: number, byId: ReadonlyMap<str
 
 /**
  * Run a feed against the simulator: connect, receive a live phase, drop every connection and trade
- * while it is down, reconnect, trade again. With `backfill`, a sequencer asks for the gap and
- * `RestClient` fetches it through `rest.tradesFrom`. Never throws: failures are in `failure`.
+ * while it is down, reconnect, trade again. A sequencer takes the runner's events through
+ * `wireSequencers`, as in the gateway; with `backfill`, it asks for the gap and `RestClient` fetches it
+ * through `rest.tradesFrom`. Never throws: failures are in `failure`.
  */
 export async function runSimScenario(options: SimScenarioOptions): Promise<SimReport> {
   const { adapter, sim, stepTimeoutMs } = options;
@@ -139,27 +140,20 @@ export async function runSimScenario(options: SimScenarioOptions): Promise<SimRe
 
   runner.on('trade', (trade, span) => {
     (dropped ? report.after : report.before).push({ trade, span });
-    sequencer.trade(trade, span);
   });
   runner.on('rejection', (rejection) => {
     report.rejections.push(rejection);
-    sequencer.rejected(rejection);
-  });
-  runner.on('control', (event) => {
-    if (event.type === 'heartbeat' && event.lastTradeId !== undefined && (event.instrument === undefined || event.instrument === sim.instrument.instrument)) {
-      sequencer.heartbeat(event.lastTradeId);
-    }
   });
   let lastLoss = '';
   runner.on('connection', (event) => {
     if (event.phase === 'closed' && event.error) lastLoss = `${event.reason ?? 'closed'}: ${event.error.message}${event.error.cause instanceof Error ? ` (${event.error.cause.message})` : ''}`;
   });
   runner.on('state', ({ state }) => {
-    if (state === 'live') {
-      report.readyCount++;
-      sequencer.connected();
-    } else if (state === 'reconnecting') sequencer.disconnected();
+    if (state === 'live') report.readyCount++;
   });
+  // The gateway's wiring, after the recording listeners: the sequencer sees what the report holds.
+  const instrument = sim.instrument.instrument;
+  wireSequencers(runner, [instrument], (i) => (i === instrument ? sequencer : undefined));
 
   const hasAll = (list: readonly { trade: Trade; span: number }[], wanted: readonly SimTradeView[]): boolean => {
     const got = new Set(list.flatMap(({ trade, span }) => coveredIds(trade, span)));

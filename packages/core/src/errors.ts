@@ -6,9 +6,12 @@ export { TickgateError };
 export class ConfigError extends TickgateError {
   /** Dotted path of the offending key, when one is to blame (`feeds.0.wsUrl`). */
   readonly path: string | undefined;
+  /** What is wrong, without the path (`message` is `<path>: <problem>` when there is a path). */
+  readonly problem: string;
   constructor(message: string, options: { path?: string; cause?: unknown } = {}) {
     super('TICKGATE_CONFIG', options.path ? `${options.path}: ${message}` : message, { cause: options.cause });
     this.path = options.path;
+    this.problem = message;
   }
 }
 

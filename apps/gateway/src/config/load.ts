@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { ConfigError } from '@tickgate/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { configPath } from './path.js';
 import { DEFAULT_CONFIG_INPUT, GatewayConfig } from './schema.js';
 
 /** Environment variables that override the file (only this module reads the environment). */
@@ -51,7 +52,7 @@ export function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   if (level) section('log')['level'] = level;
   const port = env['TICKGATE_HTTP_PORT'];
   if (port) {
-    if (!/^\d+$/.test(port)) throw new ConfigError(`TICKGATE_HTTP_PORT must be a port number, got ${JSON.stringify(port)}`, { path: 'http.port' });
+    if (!/^\d+$/.test(port)) throw new ConfigError(`TICKGATE_HTTP_PORT must be a port number, got ${JSON.stringify(port)}`, { path: configPath('http', 'port') });
     section('http')['port'] = Number(port);
   }
   return out;
@@ -66,11 +67,11 @@ export function validateConfig(raw: unknown): GatewayConfig {
 
 function toConfigError(error: z.ZodError): ConfigError {
   const issue = error.issues[0]!;
-  let path = issue.path.map(String).join('.');
+  let path = configPath(...issue.path.map(String));
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
-    path = [...issue.path.map(String), keys[0]].filter(Boolean).join('.');
+    path = configPath(...[...issue.path.map(String), keys[0]].filter(Boolean));
     message = `unknown key${keys.length > 1 ? `s ${keys.map((k) => JSON.stringify(k)).join(', ')}` : ''}`;
   } else if (issue.code === 'invalid_type') {
     message = issue.message.replace(/^Invalid input: /, '');

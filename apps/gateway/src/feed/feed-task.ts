@@ -3,7 +3,11 @@ import {
   FeedRunner,
   RestError,
   Sequencer,
+  buildStatus,
+  describeError,
   instrumentMap,
+  systemClock,
+  wireSequencers,
   type FeedRunnerOptions,
   type FeedStateChange,
   type InstrumentInfo,
@@ -13,7 +17,7 @@ import {
   type VenueAdapter,
 } from '@tickgate/core';
 import type { Status, Trade } from '@tickgate/schema';
-import type { FeedConfig } from '../config/index.js';
+import { configPath, type FeedConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { Outbox, type PublishFn } from './outbox.js';
 import { Reconciler } from './reconciler.js';
@@ -27,6 +31,8 @@ export interface FeedSink {
 export interface FeedTaskOptions {
   readonly name: string;
   readonly feed: FeedConfig;
+  /** Where the feed sits in the config (`feeds.0`), for the path of the errors it reports. */
+  readonly configPath: string;
   readonly adapter: VenueAdapter;
   /** The venue's REST client, shared by every feed of the venue (one weight budget). */
   readonly rest: RestClient;
@@ -102,7 +108,7 @@ export class FeedTask {
         lastPrice: (i) => this.lastPrices.get(i),
         publishStatus: (s) => this.publishStatus(s),
         onDivergence: (i, ratio) => metrics.priceDivergence.labels(this.venue, i).set(ratio),
-        nowUs,
+        clock: systemClock,
       },
       infos.map((i) => i.instrument),
     );
@@ -113,13 +119,16 @@ export class FeedTask {
     for (let i = 0; i < infos.length; i += perConnection) {
       const shard = infos.slice(i, i + perConnection);
       const names = shard.map((s) => s.instrument);
-      const runner = new FeedRunner({
-        adapter,
-        instruments: shard,
-        wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
-        logger: logger.child({ shard: this.runners.length }),
-        options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
-      });
+      const runner = this.withFeedPath(
+        () =>
+          new FeedRunner({
+            adapter,
+            instruments: shard,
+            wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
+            logger: logger.child({ shard: this.runners.length }),
+            options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
+          }),
+      );
       this.wire(runner, names);
       this.runners.push({ runner, instruments: names });
     }
@@ -129,6 +138,16 @@ export class FeedTask {
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
     logger.info({ instruments: infos.map((i) => `${i.instrument}=${i.symbol}`), connections: this.runners.length }, 'feed started');
+  }
+
+  /** Run `build`; a `ConfigError` it throws about a key of this feed (`wsUrl`) is named by its full path (`feeds.0.wsUrl`). */
+  private withFeedPath<T>(build: () => T): T {
+    try {
+      return build();
+    } catch (error) {
+      if (error instanceof ConfigError && error.path !== undefined) throw new ConfigError(error.problem, { path: configPath(this.opts.configPath, error.path), cause: error });
+      throw error;
+    }
   }
 
   private makeSequencer(instrument: string): Sequencer {
@@ -144,7 +163,7 @@ export class FeedTask {
       // Per trade: no prom-client call (the sequencer counts releases; `sampleMetrics` exports them).
       release: (trade: Trade) => {
         this.lastPrices.set(instrument, trade.price);
-        const now = nowUs();
+        const now = systemClock.nowUs();
         lastTradeMs.set(instrument, now / 1000);
         if (trade.source === 'ws') latency.observe((now - trade.tradeTime) / 1e6);
         this.outbox.push(trade);
@@ -161,23 +180,18 @@ export class FeedTask {
     });
   }
 
+  /** The task's own listeners first (metrics, logs, the reconciler, status), then the sequencers. */
   private wire(runner: FeedRunner, instruments: string[]): void {
     const { logger, metrics } = this.opts;
-    const sequencers = this.sequencers;
-    runner.on('trade', (trade, span) => {
-      const seq = sequencers.get(trade.instrument);
-      if (seq) seq.trade(trade, span);
-    });
     runner.on('rejection', (rejection: Rejection) => {
       metrics.rejections.labels(this.venue, rejection.reason).inc();
       logger.warn({ reason: rejection.reason, instrument: rejection.instrument, tradeId: rejection.tradeId, raw: rejection.raw }, `frame rejected: ${rejection.message}`);
-      if (rejection.instrument) sequencers.get(rejection.instrument)?.rejected(rejection);
     });
     runner.on('control', (event) => {
-      if (event.type === 'heartbeat' && event.instrument && event.lastTradeId) sequencers.get(event.instrument)?.heartbeat(event.lastTradeId);
-      else if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
+      if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
     });
     runner.on('state', (change: FeedStateChange) => this.onState(change, instruments));
+    wireSequencers(runner, instruments, (instrument) => this.sequencers.get(instrument));
   }
 
   private onState(change: FeedStateChange, instruments: string[]): void {
@@ -185,15 +199,13 @@ export class FeedTask {
     metrics.setFeedState(this.venue, this.name, this.reconciler?.fallbackActive && change.state !== 'live' ? 'fallback' : change.state);
     if (change.state === 'live') {
       logger.info({ connection: change.connectionId }, 'feed live');
-      for (const i of instruments) this.sequencers.get(i)?.connected();
       this.reconciler?.streamUp(instruments);
-      this.publishStatus({ v: 1, type: 'status', venue: this.venue, state: 'connected', time: change.timeUs, reason: change.reason });
+      this.publishStatus(buildStatus(this.venue, undefined, 'connected', change.timeUs / 1000, { reason: change.reason }));
     } else if (change.state === 'reconnecting') {
       logger.warn({ reason: change.reason, err: change.error?.message }, 'feed lost; reconnecting');
-      for (const i of instruments) this.sequencers.get(i)?.disconnected();
       this.reconciler?.streamDown(instruments);
       if (change.previous === 'live') {
-        this.publishStatus({ v: 1, type: 'status', venue: this.venue, state: 'disconnected', time: change.timeUs, reason: change.reason });
+        this.publishStatus(buildStatus(this.venue, undefined, 'disconnected', change.timeUs / 1000, { reason: change.reason }));
       }
     }
   }
@@ -248,12 +260,12 @@ export class FeedTask {
     try {
       const listed = instrumentMap(await rest.send(adapter.rest.instruments(derived.map((d) => d.symbol))));
       const missing = wanted.filter((i) => !listed.byInstrument(i));
-      if (missing.length) throw new ConfigError(`not listed on ${adapter.venue}: ${missing.join(', ')}`, { path: `feeds[${this.name}].instruments` });
+      if (missing.length) throw new ConfigError(`not listed on ${adapter.venue}: ${missing.join(', ')}`, { path: configPath(this.opts.configPath, 'instruments') });
       return wanted.map((i) => listed.byInstrument(i)!);
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       if (error instanceof RestError && error.statusCode === 400) {
-        throw new ConfigError(`${adapter.venue} does not list ${wanted.join(', ')}: ${error.body.slice(0, 200)}`, { path: `feeds[${this.name}].instruments` });
+        throw new ConfigError(`${adapter.venue} does not list ${wanted.join(', ')}: ${error.body.slice(0, 200)}`, { path: configPath(this.opts.configPath, 'instruments') });
       }
       logger.warn({ err: describeError(error) }, 'instrument metadata unavailable; using symbols derived from the instrument names');
       return derived;
@@ -310,12 +322,4 @@ function deriveInfo(adapter: VenueAdapter, instrument: string): InstrumentInfo {
   const [base = '', quote = ''] = instrument.split('-');
   const symbol = adapter.symbolFor ? adapter.symbolFor(instrument) : `${base}${quote}`;
   return { instrument, symbol, base, quote };
-}
-
-export function nowUs(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,5 @@
-import type { GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, VenueAdapter } from '@tickgate/core';
-import { RestError } from '@tickgate/core';
+import type { Clock, GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, StatusDetail, VenueAdapter } from '@tickgate/core';
+import { RestError, buildStatus, describeError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
 
@@ -16,8 +16,8 @@ export interface ReconcilerContext {
   publishStatus(status: Status): void;
   /** Divergence measured (for the metric). */
   onDivergence?(instrument: string, ratio: number): void;
-  /** Wall clock, µs. */
-  nowUs(): number;
+  /** Wall clock: the time of the status events. */
+  readonly clock: Clock;
 }
 
 interface Job {
@@ -143,7 +143,7 @@ export class Reconciler {
       try {
         seq.restTrades(await this.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
       } catch (error) {
-        logger.warn({ instrument, err: describe(error) }, 'recent trades unavailable for a gap');
+        logger.warn({ instrument, err: describeError(error) }, 'recent trades unavailable for a gap');
       }
       const left = this.stillMissing(seq, job.from, job.to);
       if (left !== undefined) seq.abandon(left.toString(), job.to.toString(), 'venue-has-no-backfill');
@@ -197,12 +197,12 @@ export class Reconciler {
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof RestError && !error.retryable) {
-          logger.error({ instrument, err: describe(error) }, 'backfill failed; ids declared unrecoverable');
+          logger.error({ instrument, err: describeError(error) }, 'backfill failed; ids declared unrecoverable');
           seq.abandon(next.toString(), job.to.toString(), 'rest-error');
           return;
         }
         const waitMs = error instanceof RestError && error.retryAfterSec !== undefined ? error.retryAfterSec * 1000 : 500;
-        logger.warn({ instrument, err: describe(error), retryInMs: waitMs }, 'backfill request failed; retrying');
+        logger.warn({ instrument, err: describeError(error), retryInMs: waitMs }, 'backfill request failed; retrying');
         await delay(waitMs);
         // The sequencer declares the range unrecoverable if this outlasts its hold bound.
       }
@@ -304,7 +304,7 @@ export class Reconciler {
     } catch (error) {
       if (this.stopped) return false;
       const retryAfterSec = this.noteRetryAfter(error);
-      logger.warn({ instrument, err: describe(error), ...(retryAfterSec !== undefined ? { retryInMs: retryAfterSec * 1000 } : {}) }, `${what} failed`);
+      logger.warn({ instrument, err: describeError(error), ...(retryAfterSec !== undefined ? { retryInMs: retryAfterSec * 1000 } : {}) }, `${what} failed`);
       return retryAfterSec === undefined;
     }
   }
@@ -359,12 +359,12 @@ export class Reconciler {
           this.diverging.add(instrument);
           logger.warn({ instrument, lastPrice: last, referencePrice: reference, divergence: ratio.toFixed() }, 'price diverges from the venue ticker');
           this.ctx.publishStatus(
-            this.status(instrument, 'divergence', { lastPrice: last, referencePrice: reference, divergence: ratio.toSignificantDigits(12).toFixed(), reason: 'ticker-mismatch' }),
+            this.status(instrument, 'divergence', { reason: 'ticker-mismatch' }, { lastPrice: last, referencePrice: reference, divergence: ratio.toSignificantDigits(12).toFixed() }),
           );
         }
       } catch (error) {
         if (this.stopped) return;
-        logger.warn({ instrument, err: describe(error) }, 'price check failed');
+        logger.warn({ instrument, err: describeError(error) }, 'price check failed');
         if (this.noteRetryAfter(error) !== undefined) return;
       }
     }
@@ -382,13 +382,11 @@ export class Reconciler {
     return result;
   }
 
-  private status(instrument: string, state: Status['state'], extra: Partial<Status>): Status {
-    return { v: 1, type: 'status', venue: this.ctx.adapter.venue, instrument, state, time: this.ctx.nowUs(), ...extra };
+  /** A status event for one instrument, now; `prices` carries a divergence's figures. */
+  private status(instrument: string, state: Status['state'], detail: StatusDetail, prices?: Pick<Status, 'lastPrice' | 'referencePrice' | 'divergence'>): Status {
+    const status = buildStatus(this.ctx.adapter.venue, instrument, state, this.ctx.clock.nowUs() / 1000, detail);
+    return prices ? { ...status, ...prices } : status;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
 }
 
 function delay(ms: number): Promise<void> {

@@ -46,7 +46,7 @@ async function startServer(handler: Handler) {
 function client(options: Partial<RestClientOptions> & { baseUrl: string }): RestClient {
   const c = new RestClient({
     limits: { weightPerMinute: 1_000, maxTradesPerPage: 1_000, usedWeightHeader: 'x-mbx-used-weight-1m' },
-    backoff: { initialMs: 5, maxMs: 20 },
+    backoff: { baseMs: 5, capMs: 20 },
     ...options,
   });
   clients.push(c);
@@ -337,6 +337,25 @@ describe('RestClient', () => {
     await c.close();
     expect(await pending).toMatchObject({ code: 'TICKGATE_REST_RATE_LIMITED', statusCode: 429 });
     expect(server.arrivals).toHaveLength(1);
+  });
+
+  it('takes receive times, bans and Retry-After dates from the injected clock', async () => {
+    // A clock a day behind the host: every time the client reports or waits for is on its scale.
+    const offsetUs = -86_400_000_000;
+    const clock = { nowUs: () => Math.round(Date.now() * 1000) + offsetUs };
+    const retryAt = new Date(Date.now() + offsetUs / 1000 + 30_000).toUTCString();
+    const server = await startServer((_req, res, n) => (n === 1 ? reply(res, 200, '1') : reply(res, 418, '', { 'retry-after': retryAt })));
+    const c = client({ baseUrl: server.url, clock });
+    let seenUs = 0;
+    await c.send({ path: '/t', weight: 1, parse: (_body, receiveTimeUs) => (seenUs = receiveTimeUs) });
+    expect(Math.abs(seenUs - clock.nowUs())).toBeLessThan(5_000_000);
+    const err = await rejection(c.send(json('/x')));
+    expect(err).toMatchObject({ code: 'TICKGATE_REST_BANNED' });
+    // The HTTP date is 30 s ahead on the client's clock (HTTP dates have whole seconds).
+    expect(err.retryAfterSec).toBeGreaterThan(25);
+    expect(err.retryAfterSec).toBeLessThanOrEqual(30);
+    const bannedUntil = c.state().bannedUntilMs!;
+    expect(Math.abs(bannedUntil - (clock.nowUs() / 1000 + 30_000))).toBeLessThan(5_000);
   });
 
   it('waits at least a 5xx Retry-After before retrying', async () => {

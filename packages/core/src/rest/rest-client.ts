@@ -1,5 +1,7 @@
 import { Pool } from 'undici';
 import type { RestLimits, RestRequest } from '../adapter.js';
+import { backoffDelayMs, type BackoffPolicy } from '../backoff.js';
+import { monotonicMs, systemClock, type Clock } from '../clock.js';
 import { RestError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -24,7 +26,7 @@ export interface RestClientOptions {
   /** Tries per request, for retryable failures: 429, 5xx, network errors and timeouts (default 4). */
   readonly maxAttempts?: number;
   /** Backoff between tries after 5xx and network errors: full jitter, capped exponential (default 250 ms .. 8 s). */
-  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly backoff?: BackoffPolicy;
   /**
    * During a ban (418): `fail` (default) rejects at once with `TICKGATE_REST_BANNED` (its `retryAfterSec`
    * says when to try again); `wait` queues the request until the ban has passed. Per-call override in `send`.
@@ -41,10 +43,11 @@ export interface RestClientOptions {
   readonly logger?: Logger;
   /** Called after each HTTP exchange (or failed attempt), for metrics. */
   readonly observe?: (sample: RestSample) => void;
-  /** ms since the Unix epoch (default `Date.now`): weight windows, pauses and bans. */
-  readonly clock?: () => number;
-  /** µs since the Unix epoch (default: `performance` clock): the `receiveTimeUs` passed to `parse`. */
-  readonly clockUs?: () => number;
+  /**
+   * Wall clock (default {@link systemClock}): the `receiveTimeUs` passed to `parse`, and, in whole ms,
+   * weight windows (aligned to the venue's calendar windows), pauses, bans and `Retry-After` dates.
+   */
+  readonly clock?: Clock;
   /** Random number in [0, 1) for the backoff jitter (default `Math.random`). */
   readonly random?: () => number;
 }
@@ -64,7 +67,7 @@ export interface RestSample {
   readonly outcome: string;
   readonly durationMs: number;
   readonly weight: number;
-  /** When the attempt was let through the budget (client clock, ms): what the weight window counted. */
+  /** When the attempt was let through the budget (client clock, ms since the epoch): what the weight window counted. */
   readonly sentAtMs: number;
 }
 
@@ -109,8 +112,6 @@ interface Job {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
-const defaultClockUs = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000);
-
 /**
  * The REST client for one venue: one instance (one weight budget) is shared by every instrument and
  * task that calls the venue, so that together they can never exceed its limits.
@@ -143,15 +144,14 @@ export class RestClient {
   private readonly limits: RestLimits;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
-  private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  private readonly backoff: BackoffPolicy;
   private readonly onBan: BanPolicy;
   private readonly defaultBanSec: number;
   private readonly defaultRetryAfterSec: number;
   private readonly headers: Readonly<Record<string, string>>;
   private readonly log: Logger;
   private readonly observe: ((sample: RestSample) => void) | undefined;
-  private readonly clock: () => number;
-  private readonly clockUs: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
 
   private readonly queue: Job[] = [];
@@ -177,15 +177,14 @@ export class RestClient {
     this.window = new WeightWindow(options.limits.weightPerMinute, options.safetyFraction ?? 0.8, options.windowMs ?? 60_000);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-    this.backoff = options.backoff ?? { initialMs: 250, maxMs: 8_000 };
+    this.backoff = options.backoff ?? { baseMs: 250, capMs: 8_000 };
     this.onBan = options.onBan ?? 'fail';
     this.defaultBanSec = options.defaultBanSec ?? 120;
     this.defaultRetryAfterSec = options.defaultRetryAfterSec ?? 1;
     this.headers = options.headers ?? {};
     this.log = (options.logger ?? silentLogger).child({ venue: this.venue, component: 'rest' });
     this.observe = options.observe;
-    this.clock = options.clock ?? Date.now;
-    this.clockUs = options.clockUs ?? defaultClockUs;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 4,
@@ -209,7 +208,7 @@ export class RestClient {
       );
     }
     const onBan = options.onBan ?? this.onBan;
-    const now = this.clock();
+    const now = this.nowMs();
     if (onBan === 'fail' && this.bannedUntil > now) {
       this.count(path, 'banned');
       return Promise.reject(this.bannedError(path, now));
@@ -228,7 +227,7 @@ export class RestClient {
 
   /** A snapshot for metrics. */
   state(): RestClientState {
-    const now = this.clock();
+    const now = this.nowMs();
     const requests: { path: string; outcome: string; count: number }[] = [];
     for (const [path, byOutcome] of this.counts) for (const [outcome, count] of byOutcome) requests.push({ path, outcome, count });
     return {
@@ -260,11 +259,16 @@ export class RestClient {
 
   // ---- scheduling --------------------------------------------------------------------------------
 
+  /** Wall time in whole ms since the epoch, from the client's clock. */
+  private nowMs(): number {
+    return Math.floor(this.clock.nowUs() / 1000);
+  }
+
   private pump(): void {
     while (!this.closed) {
       const job = this.queue[0];
       if (job === undefined) return;
-      const now = this.clock();
+      const now = this.nowMs();
       if (this.bannedUntil > now) {
         this.failBannedJobs(now);
         if (this.queue.length > 0) this.wakeAt(this.bannedUntil);
@@ -296,7 +300,7 @@ export class RestClient {
         this.timerAt = Infinity;
         this.pump();
       },
-      Math.max(0, at - this.clock()),
+      Math.max(0, at - this.nowMs()),
     );
   }
 
@@ -327,7 +331,7 @@ export class RestClient {
     this.inFlight++;
     job.attempt++;
     if (job.attempt > 1) this.retries++;
-    const started = performance.now();
+    const started = monotonicMs();
     let response: { status: number; headers: Record<string, string>; body: string; receiveTimeUs: number; now: number } | undefined;
     try {
       const res = await this.pool.request({
@@ -339,7 +343,8 @@ export class RestClient {
         ...(job.signal ? { signal: job.signal } : {}),
       });
       const body = await res.body.text();
-      response = { status: res.statusCode, headers: flattenHeaders(res.headers), body, receiveTimeUs: this.clockUs(), now: this.clock() };
+      const receiveTimeUs = this.clock.nowUs();
+      response = { status: res.statusCode, headers: flattenHeaders(res.headers), body, receiveTimeUs, now: Math.floor(receiveTimeUs / 1000) };
     } catch (cause) {
       this.inFlight--;
       if (job.signal?.aborted) {
@@ -419,8 +424,7 @@ export class RestClient {
       this.finish(job, error, false);
       return;
     }
-    const cap = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (job.attempt - 1));
-    const delay = Math.max(minDelayMs, Math.floor(this.random() * cap));
+    const delay = Math.max(minDelayMs, backoffDelayMs(this.backoff, job.attempt - 1, this.random));
     this.log.debug({ path: job.path, attempt: job.attempt, delayMs: delay, err: error.message }, 'REST retry after backoff');
     this.backingOff.add(job);
     job.backoffTimer = setTimeout(() => {
@@ -461,7 +465,7 @@ export class RestClient {
     this.count(job.path, outcome);
     if (this.observe === undefined) return;
     try {
-      this.observe({ path: job.path, outcome, durationMs: performance.now() - started, weight: job.req.weight, sentAtMs: sentAt });
+      this.observe({ path: job.path, outcome, durationMs: monotonicMs() - started, weight: job.req.weight, sentAtMs: sentAt });
     } catch (err) {
       this.log.warn({ err }, 'REST observe callback threw');
     }

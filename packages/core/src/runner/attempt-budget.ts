@@ -6,7 +6,7 @@ export interface AttemptBudgetOptions {
   readonly max: number;
   /** Window length, ms. */
   readonly windowMs: number;
-  /** Monotonic ms; `performance.now` unless injected. */
+  /** Monotonic ms; {@link monotonicMs} unless injected. */
   readonly now?: () => number;
 }
 

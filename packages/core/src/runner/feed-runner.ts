@@ -6,7 +6,7 @@ import { instrumentMap, type ControlEvent, type HeartbeatRule, type InstrumentIn
 import { ConfigError, type FeedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sharedAttemptBudget, type AttemptBudget } from './attempt-budget.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../backoff.js';
 import { monotonicMs, systemClock, type Clock } from '../clock.js';
 import { Connection, type CloseCause, type ConnectionCounters, type ConnectionEnd, type ConnectionHandler, type LossReason } from './connection.js';
 
@@ -184,8 +184,9 @@ export function defaultStaleAfterMs(rule: HeartbeatRule): number {
  *
  * ```ts
  * const runner = new FeedRunner({ adapter, instruments, wsUrl: adapter.defaults.wsUrl, logger });
- * runner.on('trade', (trade, span, connectionId) => sequencer.push(trade, span));
  * runner.on('state', ({ state, reason }) => log.info({ state, reason }, 'feed state'));
+ * // Trades, rejections, heartbeats and connection changes go to each instrument's sequencer:
+ * wireSequencers(runner, instruments.map((i) => i.instrument), (instrument) => sequencers.get(instrument));
  * runner.start();
  * await runner.stop();
  * ```

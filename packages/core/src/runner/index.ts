@@ -17,8 +17,7 @@ export {
 } from './feed-runner.js';
 /** How a connection ended (loss reasons make the runner reconnect; close causes are the runner's own). */
 export type { LossReason, CloseCause } from './connection.js';
-/** Capped exponential backoff with full jitter that resets only after a healthy stretch. */
-export { Backoff, type BackoffOptions } from './backoff.js';
 /** Sliding-window attempt budget (per venue, process-wide) that delays rather than exceeds. */
 export { AttemptBudget, sharedAttemptBudget, type AttemptBudgetOptions } from './attempt-budget.js';
-/** Receive-time clock (µs, high resolution) and the monotonic ms used for timers. */
+/** Routes a runner's trades, rejections, heartbeats and connection changes to per-instrument sequencers. */
+export { wireSequencers, heartbeatTarget, type SequencerInputs, type FeedRunnerEmitter } from './wire-sequencers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.js';
+import { Backoff, backoffCeilingMs, backoffDelayMs } from './backoff.js';
 
 /** A small seeded PRNG (mulberry32) so that jitter tests are reproducible. */
 function seeded(seed: number): () => number {
@@ -76,5 +76,29 @@ describe('Backoff', () => {
 
   it('rejects negative settings', () => {
     expect(() => new Backoff({ baseMs: -1, capMs: 10, healthyAfterMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('backoffCeilingMs and backoffDelayMs', () => {
+  const policy = { baseMs: 250, capMs: 8_000 };
+
+  it('doubles the ceiling per attempt up to the cap', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 100].map((a) => backoffCeilingMs(policy, a))).toEqual([250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
+  });
+
+  it('draws an integer below the ceiling (full jitter), counting a random value outside [0, 1) as 0', () => {
+    expect(backoffDelayMs(policy, 0, () => 0.999999)).toBe(249);
+    expect(backoffDelayMs(policy, 2, () => 0.5)).toBe(500);
+    expect(backoffDelayMs(policy, 9, () => 0.5)).toBe(4_000);
+    expect(backoffDelayMs(policy, 3, () => 1)).toBe(0);
+    expect(backoffDelayMs(policy, 3, () => Number.NaN)).toBe(0);
+  });
+
+  it('is the formula Backoff draws from', () => {
+    const backoff = new Backoff({ ...policy, healthyAfterMs: 1_000, random: () => 0.75 });
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      expect(backoff.ceilingMs()).toBe(backoffCeilingMs(policy, attempt));
+      expect(backoff.next(0)).toBe(backoffDelayMs(policy, attempt, () => 0.75));
+    }
   });
 });

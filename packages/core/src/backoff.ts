@@ -1,9 +1,13 @@
-/** Settings of {@link Backoff}. */
-export interface BackoffOptions {
+/** The two numbers of a capped exponential backoff. */
+export interface BackoffPolicy {
   /** Ceiling of the first retry delay, ms. */
   readonly baseMs: number;
   /** Largest ceiling any retry delay can have, ms. */
   readonly capMs: number;
+}
+
+/** Settings of {@link Backoff}. */
+export interface BackoffOptions extends BackoffPolicy {
   /**
    * A connection must stay healthy this long before the attempt count starts over; a connection that
    * opens and dies at once keeps backing off.
@@ -16,6 +20,21 @@ export interface BackoffOptions {
 /** Exponents above this already exceed any sensible cap; keeps `2 ** attempt` finite. */
 const MAX_EXPONENT = 40;
 
+/** Ceiling of the delay before retry `attempt` (0-based): `min(capMs, baseMs * 2^attempt)`, ms. */
+export function backoffCeilingMs(policy: BackoffPolicy, attempt: number): number {
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, MAX_EXPONENT));
+}
+
+/**
+ * The full-jitter delay before retry `attempt` (0-based): an integer uniform in
+ * `[0, backoffCeilingMs(policy, attempt))`, ms. A `random` value outside [0, 1) counts as 0.
+ */
+export function backoffDelayMs(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+  const r = random();
+  const unit = r >= 0 && r < 1 ? r : 0;
+  return Math.floor(unit * backoffCeilingMs(policy, attempt));
+}
+
 /**
  * Capped exponential backoff with full jitter: the delay before retry `attempt` (0-based) is uniform in
  * `[0, min(capMs, baseMs * 2^attempt))`. Retries are unlimited. The attempt count resets only when the
@@ -24,8 +43,8 @@ const MAX_EXPONENT = 40;
  * Times are passed in (monotonic ms) so the class holds no clock.
  */
 export class Backoff {
-  private readonly baseMs: number;
-  private readonly capMs: number;
+  readonly baseMs: number;
+  readonly capMs: number;
   private readonly healthyAfterMs: number;
   private readonly random: () => number;
   private attempts = 0;
@@ -48,7 +67,7 @@ export class Backoff {
 
   /** Ceiling of the delay the next call to {@link next} draws from. */
   ceilingMs(): number {
-    return Math.min(this.capMs, this.baseMs * 2 ** Math.min(this.attempts, MAX_EXPONENT));
+    return backoffCeilingMs(this, this.attempts);
   }
 
   /** A connection became healthy (live) at `nowMs`. */
@@ -65,11 +84,9 @@ export class Backoff {
   next(lostAtMs: number): number {
     if (this.healthySince !== undefined && lostAtMs - this.healthySince >= this.healthyAfterMs) this.attempts = 0;
     this.healthySince = undefined;
-    const ceiling = this.ceilingMs();
+    const delay = backoffDelayMs(this, this.attempts, this.random);
     this.attempts += 1;
-    const r = this.random();
-    const unit = r >= 0 && r < 1 ? r : 0;
-    return Math.floor(unit * ceiling);
+    return delay;
   }
 
   /** Start over from attempt 0 (explicitly). */
