@@ -1,4 +1,53 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The workspace's projects under apps/, read from the package.json files that the root `workspaces` globs
+ * (`dir/*` or a plain folder) match, so a new app is covered without an edit here.
+ */
+function appPackageNames() {
+  const { workspaces = [] } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const dirs = workspaces.flatMap((glob) => {
+    if (!glob.includes('*')) return [glob];
+    if (!glob.endsWith('/*') || glob.slice(0, -2).includes('*')) throw new Error(`eslint.config.mjs: workspace glob "${glob}" is not dir/* or dir`);
+    const parent = glob.slice(0, -2);
+    if (!existsSync(join(repoRoot, parent))) return [];
+    return readdirSync(join(repoRoot, parent), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${parent}/${e.name}`);
+  });
+  return dirs
+    .filter((dir) => dir.startsWith('apps/') && existsSync(join(repoRoot, dir, 'package.json')))
+    .map((dir) => JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')).name)
+    .filter((name) => typeof name === 'string');
+}
+
+/**
+ * Packages never depend on apps, whatever their Nx tags say: a file under packages/ may not import an app
+ * by package name (or a subpath of it), nor by a relative path that climbs out and enters apps/.
+ * `basePath` makes `files` match from the root also when ESLint runs in a project folder, as `nx lint` does.
+ */
+function packagesDoNotImportApps() {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const names = appPackageNames();
+  const patterns = [String.raw`^(?:\./)?(?:\.\./)+apps(?:/|$)`];
+  if (names.length > 0) patterns.unshift(`^(?:${names.map(escape).join('|')})(?:/|$)`);
+  const message = 'A package must not depend on an app: apps build on packages, never the other way round.';
+  const literal = (p) => `[value=/${p.replace(/\//g, '\\/')}/]`;
+  return {
+    name: 'tickgate/packages-do-not-import-apps',
+    basePath: repoRoot,
+    files: ['packages/**/*.{ts,mts,cts,js,mjs,cjs}'],
+    rules: {
+      // import, import type, export … from, import x = require(…)
+      'no-restricted-imports': ['error', { patterns: patterns.map((regex) => ({ regex, message })) }],
+      // import(…), which no-restricted-imports does not see
+      'no-restricted-syntax': ['error', ...patterns.map((p) => ({ selector: `ImportExpression > Literal.source${literal(p)}`, message }))],
+    },
+  };
+}
 
 export default [
   ...nx.configs['flat/base'],
@@ -28,4 +77,5 @@ export default [
       'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Prices and quantities are exact decimal strings.' }],
     },
   },
+  packagesDoNotImportApps(),
 ];

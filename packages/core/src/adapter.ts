@@ -4,7 +4,8 @@ import type { RejectionReason } from './errors.js';
 /**
  * The venue-neutral adapter contract. An adapter is data plus pure functions: how to reach the venue's
  * stream and REST API, and how to read what they send. It opens no socket, reads no clock and logs
- * nothing; the feed runner and the reconciler in `@tickgate/core` / the gateway do the I/O.
+ * nothing: `@tickgate/core` (`FeedRunner`, `RestClient`) and the gateway's feed task and reconciler do
+ * the I/O.
  */
 export interface VenueAdapter {
   /** Lowercase venue id used in subjects: `binance`. */
@@ -71,7 +72,7 @@ export interface ParseSink {
    * `span` is how many consecutive venue ids it covers, ending at `trade.id` (OKX aggregates; default 1).
    */
   trade(trade: Trade, span?: number): void;
-  /** A control message for the feed runner. */
+  /** A control message: for the feed runner (shutdown notices, pongs) or the sequencer (heartbeats). */
   control(event: ControlEvent): void;
   /** A frame that could not be read. */
   reject(rejection: Rejection): void;
@@ -88,14 +89,14 @@ export type ControlEvent =
   | { readonly type: 'pong' }
   /** An application-level heartbeat; `lastTradeId` lets the sequencer notice silent gaps. */
   | { readonly type: 'heartbeat'; readonly instrument?: string; readonly lastTradeId?: string }
-  /** A message the runner needs nothing from (list results, snapshots markers, other channels). */
+  /** A message the runner needs nothing from (list results, snapshot markers, other channels). */
   | { readonly type: 'ignored'; readonly what: string };
 
 export interface Rejection {
   readonly reason: RejectionReason;
   /** One line for logs: what was wrong, naming the field. */
   readonly message: string;
-  /** The start of the raw frame (at most 200 characters). */
+  /** The start of the raw frame (at most `RAW_PREVIEW_CHARS`, 200, characters). */
   readonly raw: string;
   /** The instrument the frame was for, when that much could be read. */
   readonly instrument?: string;
@@ -105,13 +106,19 @@ export interface Rejection {
 
 /** How the venue's stream is reached and kept alive. */
 export interface StreamRules {
-  /** Most instruments (streams) one connection may carry; the supervisor shards above this. */
+  /**
+   * Most instruments (streams) one connection may carry. A `FeedRunner` refuses more; the gateway's feed
+   * task splits a feed's instruments over as many runners (connections) as this needs.
+   */
   readonly maxStreamsPerConnection: number;
   /** The venue closes connections after this long; rotate (make-before-break) before it. */
   readonly connectionLifetimeMs?: number;
   /** Most messages the client may send per second on one connection (control messages, pongs). */
   readonly maxClientMessagesPerSecond?: number;
-  /** Connection attempts allowed per window (per IP): the runner never exceeds it. */
+  /**
+   * Connection attempts allowed per window (per IP): every runner of the venue in a process draws on one
+   * budget of this size.
+   */
   readonly connectAttempts?: { readonly max: number; readonly windowMs: number };
   readonly heartbeat: HeartbeatRule;
   /**
@@ -131,11 +138,21 @@ export interface ConnectPlan {
 }
 
 export type HeartbeatRule =
-  /** The server sends WebSocket pings; pongs are due within `pongDeadlineMs` (`ws` answers them). */
+  /**
+   * The server sends WebSocket pings every `intervalMs` and wants a pong within `pongDeadlineMs` (`ws`
+   * answers them); by default the runner calls the connection stale after `intervalMs + pongDeadlineMs`
+   * of silence.
+   */
   | { readonly kind: 'server-ping'; readonly intervalMs: number; readonly pongDeadlineMs: number }
-  /** The client must send `message` (text, or a WebSocket ping for `'ws-ping'`) every `intervalMs`. */
+  /**
+   * The client must send `message` (text, or a WebSocket ping for `'ws-ping'`) every `intervalMs`; no
+   * answer or other traffic within `timeoutMs` of one loses the connection.
+   */
   | { readonly kind: 'client-ping'; readonly intervalMs: number; readonly message: string | 'ws-ping'; readonly timeoutMs: number }
-  /** The server sends an application heartbeat message at least every `intervalMs`. */
+  /**
+   * The server sends an application heartbeat message at least every `intervalMs`; by default the runner
+   * calls the connection stale after 3 × `intervalMs` of silence.
+   */
   | { readonly kind: 'server-message'; readonly intervalMs: number };
 
 /** A REST request, built purely; the core REST client sends it. */
@@ -155,7 +172,10 @@ export interface RestApi {
   readonly limits: RestLimits;
   /** Instrument metadata for `symbols` (venue symbols). */
   instruments(symbols: readonly string[]): RestRequest<InstrumentInfo[]>;
-  /** Up to `limit` trades from id `fromId` (inclusive), ascending; `undefined` where the venue cannot. */
+  /**
+   * Up to `limit` trades from id `fromId` (inclusive), ascending. Absent where the venue cannot page trades
+   * by id: gaps are then filled from `recentTrades` as far as it reaches, and the rest reported lost.
+   */
   tradesFrom?(instrument: InstrumentInfo, fromId: string, limit: number): RestRequest<Trade[]>;
   /** The most recent trades, ascending. */
   recentTrades(instrument: InstrumentInfo, limit: number): RestRequest<Trade[]>;

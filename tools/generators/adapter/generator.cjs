@@ -1,5 +1,5 @@
 // Nx local generator: `npx nx g @tickgate/tools:adapter <venue>`. Plain CommonJS so that Nx loads it
-// without a TypeScript loader. Templates live in ./files (EJS, `__name__` in paths).
+// without a TypeScript loader. Templates live in ./files (EJS; the `__tmpl__` suffix is dropped from file names).
 'use strict';
 
 const path = require('node:path');
