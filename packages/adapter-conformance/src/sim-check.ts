@@ -1,4 +1,4 @@
-import { FeedRunner, RestClient, Sequencer, silentLogger, wireSequencers, type GapRequest, type Rejection, type VenueAdapter } from '@tickgate/core';
+import { FeedRunner, RestClient, createSequencer, silentLogger, wireSequencers, type GapRequest, type Rejection, type VenueAdapter } from '@tickgate/core';
 import { TickDecimal, type Trade } from '@tickgate/schema';
 import type { ConformanceSim, SimTradeView } from './types.js';
 
@@ -107,7 +107,7 @@ export async function runSimScenario(options: SimScenarioOptions): Promise<SimRe
   });
   const rest = options.backfill ? new RestClient({ baseUrl: sim.restUrl, limits: adapter.rest.limits, venue: adapter.venue, maxAttempts: 3, timeoutMs: 5_000 }) : undefined;
   let pendingFetches = 0;
-  const sequencer = new Sequencer({
+  const sequencer = createSequencer({
     venue: adapter.venue,
     instrument: sim.instrument.instrument,
     sequencing: adapter.stream.sequencing,

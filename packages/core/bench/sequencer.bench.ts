@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Trade } from '@tickgate/schema';
-import { Sequencer, type SequencerOptions } from '../src/sequencing/sequencer.js';
+import { OrderedSequencer, type OrderedSequencerOptions } from '../src/sequencing/ordered-sequencer.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,26 +49,25 @@ const trades: Trade[] = Array.from({ length: N }, (_, i) => ({
 /** The harness alone: the loop and the `release` callback, no sequencing. */
 class LoopOnly implements Fed {
   lastId: string | undefined;
-  constructor(private readonly options: SequencerOptions) {}
+  constructor(private readonly options: OrderedSequencerOptions) {}
   trade(trade: Trade): void {
     this.lastId = trade.id;
     this.options.release(trade);
   }
 }
 
-const impls: Record<string, (options: SequencerOptions) => Fed> = {
-  reference: (o) => new Sequencer({ ...o, fastPath: false }),
-  'fast path': (o) => new Sequencer(o),
+const impls: Record<string, (options: OrderedSequencerOptions) => Fed> = {
+  reference: (o) => new OrderedSequencer({ ...o, fastPath: false }),
+  'fast path': (o) => new OrderedSequencer(o),
   'loop only': (o) => new LoopOnly(o),
 };
 
 /** Feeds `count` trades to a fresh sequencer; returns ns/trade. */
-function round(make: (options: SequencerOptions) => Fed, count: number): number {
+function round(make: (options: OrderedSequencerOptions) => Fed, count: number): number {
   let released = 0;
   const seq = make({
     venue: 'binance',
     instrument: 'BTC-USDT',
-    sequencing: 'consecutive',
     release: () => {
       released++;
     },

@@ -2,8 +2,8 @@ import {
   ConfigError,
   FeedRunner,
   RestError,
-  Sequencer,
   buildStatus,
+  createSequencer,
   describeError,
   instrumentMap,
   systemClock,
@@ -14,6 +14,7 @@ import {
   type Logger,
   type Rejection,
   type RestClient,
+  type Sequencer,
   type VenueAdapter,
 } from '@tickgate/core';
 import type { Status, Trade } from '@tickgate/schema';
@@ -154,11 +155,11 @@ export class FeedTask {
     const { adapter, feed, metrics } = this.opts;
     const latency = metrics.latency.labels(this.venue);
     const lastTradeMs = this.lastTradeMs;
-    return new Sequencer({
+    return createSequencer({
       venue: this.venue,
       instrument,
       sequencing: adapter.stream.sequencing,
-      maxHoldMs: feed.reconcile.holdTimeoutMs,
+      holdTimeoutMs: feed.reconcile.holdTimeoutMs,
       maxHeld: feed.reconcile.maxHeld,
       // Per trade: no prom-client call (the sequencer counts releases; `sampleMetrics` exports them).
       release: (trade: Trade) => {

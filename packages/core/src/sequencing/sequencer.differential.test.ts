@@ -2,7 +2,9 @@ import type { Trade } from '@tickgate/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rejection } from '../adapter.js';
-import { Sequencer, type SequencerOptions, type SequencingMode } from './sequencer.js';
+import { OrderedSequencer } from './ordered-sequencer.js';
+import { createSequencer } from './sequencer.js';
+import type { SequencerOptions, SequencingMode, TradeSequencer } from './types.js';
 
 const T0 = 1_700_000_000_000;
 const SEED = 20_250_301;
@@ -23,21 +25,6 @@ function makeTrade(id: string, source: 'ws' | 'rest' = 'ws', instrument = INSTRU
     receiveTime: T0 * 1000,
     source,
   };
-}
-
-/** What both implementations offer to a caller. */
-interface SequencerLike {
-  trade(trade: Trade, span?: number): void;
-  restTrades(trades: readonly Trade[]): void;
-  rejected(rejection: Rejection): void;
-  heartbeat(lastTradeId: string): void;
-  disconnected(): void;
-  connected(): void;
-  abandon(fromId: string, toId: string, reason?: string): void;
-  tick(nowMs?: number): void;
-  readonly lastId: string | undefined;
-  openGaps(): unknown;
-  counters(): unknown;
 }
 
 // ---- generated inputs ----------------------------------------------------------------------------
@@ -103,7 +90,7 @@ const scenario = fc.record({
     { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 22n }) },
   ),
   seeded: fc.boolean(),
-  maxHoldMs: fc.constantFrom(0, 1_000, 10_000),
+  holdTimeoutMs: fc.constantFrom(0, 1_000, 10_000),
   maxHeld: fc.constantFrom(0, 1, 3, 50_000),
   ops: fc.array(op, { minLength: 1, maxLength: 150, size: 'max' }),
   /** What a callback does on its n-th call (release, gap request, status). */
@@ -116,7 +103,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 // ---- running a scenario --------------------------------------------------------------------------
 
 /** Everything observable: callbacks (with the state they see), errors thrown, state reads after each input. */
-function run(s: Scenario, make: (options: SequencerOptions) => SequencerLike): unknown[] {
+function run(s: Scenario, make: (options: SequencerOptions) => TradeSequencer): unknown[] {
   const log: unknown[] = [];
   const clock = { now: T0 };
   const calls = { release: 0, request: 0, status: 0 };
@@ -169,7 +156,7 @@ function run(s: Scenario, make: (options: SequencerOptions) => SequencerLike): u
     }
   };
   // The callbacks run only once `seq` is set.
-  const seq: SequencerLike = make({
+  const seq: TradeSequencer = make({
     venue: 'binance',
     instrument: INSTRUMENT,
     sequencing: s.sequencing,
@@ -192,7 +179,7 @@ function run(s: Scenario, make: (options: SequencerOptions) => SequencerLike): u
       log.push(['status done', n]); // a nested delivery would show before this
     },
     clock: () => clock.now,
-    maxHoldMs: s.maxHoldMs,
+    holdTimeoutMs: s.holdTimeoutMs,
     maxHeld: s.maxHeld,
     dedupWindow: 8,
     ...(s.seeded ? { startAfterId: s.base.toString() } : {}),
@@ -254,8 +241,8 @@ describe('Sequencer with and without its fast path', () => {
   it('behaves exactly as without the fast path (the general bigint logic), for any mix of inputs, callbacks that re-enter or throw, and ids of any length', () => {
     fc.assert(
       fc.property(scenario, (s) => {
-        const expected = run(s, (o) => new Sequencer({ ...o, fastPath: false }));
-        const actual = run(s, (o) => new Sequencer(o));
+        const expected = run(s, (o) => createSequencer({ ...o, fastPath: false }));
+        const actual = run(s, (o) => createSequencer(o));
         expect(actual).toEqual(expected);
       }),
       { seed: SEED, numRuns: 400 },
@@ -267,10 +254,9 @@ describe('Sequencer fast path', () => {
   it('releases consecutive trades of up to 15-digit ids without reading the clock, and longer ids exactly', () => {
     let reads = 0;
     const released: string[] = [];
-    const seq = new Sequencer({
+    const seq = new OrderedSequencer({
       venue: 'binance',
       instrument: INSTRUMENT,
-      sequencing: 'consecutive',
       release: (t) => released.push(t.id),
       clock: () => {
         reads++;
@@ -293,10 +279,9 @@ describe('Sequencer fast path', () => {
 
   it('a release that throws on the fast path leaves the state updated, and the error is rethrown', () => {
     const released: string[] = [];
-    const seq = new Sequencer({
+    const seq = new OrderedSequencer({
       venue: 'binance',
       instrument: INSTRUMENT,
-      sequencing: 'consecutive',
       release: (t) => {
         released.push(t.id);
         if (t.id === '2') throw new Error('publisher bug');
@@ -314,10 +299,9 @@ describe('Sequencer fast path', () => {
 
   it('a release on the fast path that feeds the sequencer sees its outputs delivered after its own, in order', () => {
     const events: string[] = [];
-    const seq: Sequencer = new Sequencer({
+    const seq: OrderedSequencer = new OrderedSequencer({
       venue: 'binance',
       instrument: INSTRUMENT,
-      sequencing: 'consecutive',
       release: (t) => {
         events.push(`release ${t.id} (last ${seq.lastId})`);
         if (t.id === '2') {

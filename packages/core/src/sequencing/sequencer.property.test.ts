@@ -2,12 +2,14 @@ import type { Status, Trade } from '@tickgate/schema';
 import { StatusSchema } from '@tickgate/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Sequencer, type GapRequest } from './sequencer.js';
+import { DedupSequencer } from './dedup-sequencer.js';
+import { OrderedSequencer } from './ordered-sequencer.js';
+import type { GapRequest } from './types.js';
 
 const T0 = 1_700_000_000_000;
 const SEED = 20_240_611;
 
-function makeTrade(id: number, source: 'ws' | 'rest'): Trade {
+function makeTrade(id: number | string, source: 'ws' | 'rest'): Trade {
   return {
     v: 1,
     type: 'trade',
@@ -79,15 +81,14 @@ function run(
   const released: Trade[] = [];
   const statuses: Status[] = [];
   let pending: GapRequest[] = [];
-  const seq = new Sequencer({
+  const seq = new OrderedSequencer({
     venue: 'binance',
     instrument: 'BTC-USDT',
-    sequencing: 'consecutive',
     release: (t) => released.push(t),
     requestGap: (r) => pending.push(r),
     status: (e) => statuses.push(e),
     clock: () => clock.now,
-    maxHoldMs: 10_000,
+    holdTimeoutMs: 10_000,
     ...(options.maxHeld !== undefined ? { maxHeld: options.maxHeld } : {}),
     ...(s.seeded ? { startAfterId: String(s.start - 1) } : {}),
   });
@@ -185,11 +186,10 @@ describe('Sequencer properties (aggregated trades with spans)', () => {
         const spans = new WeakMap<Trade, number>();
         const released: [number, number][] = [];
         let pending: GapRequest[] = [];
-        const seq = new Sequencer({
+        const seq = new OrderedSequencer({
           venue: 'okx',
           instrument: 'BTC-USDT',
-          sequencing: 'consecutive',
-          release: (t) => {
+                release: (t) => {
             const span = spans.get(t) ?? 1;
             released.push([Number(t.id) - span + 1, Number(t.id)]);
           },
@@ -230,6 +230,47 @@ describe('Sequencer properties (aggregated trades with spans)', () => {
         for (const [from, to] of released) for (let id = from; id <= to; id++) covered.push(id);
         expect(covered).toEqual(Array.from({ length: last - s.start + 1 }, (_, i) => s.start + i));
         expect(seq.counters()).toMatchObject({ held: 0, openGaps: 0, unrecoverableIds: 0 });
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+});
+
+describe('Sequencer properties (dedup only, ids without order)', () => {
+  const arrivals = fc.record({
+    window: fc.integer({ min: 1, max: 12 }),
+    /** Ids from a small set, so that repeats near and far are common. */
+    items: fc.array(fc.record({ id: fc.integer({ min: 0, max: 30 }), rest: fc.boolean(), batch: fc.boolean() }), { maxLength: 200 }),
+  });
+
+  it('releases an arrival exactly when its id is not among the last `dedupWindow` ids released, in arrival order', () => {
+    fc.assert(
+      fc.property(arrivals, ({ window, items }) => {
+        const released: string[] = [];
+        const seq = new DedupSequencer({ venue: 'bybit', instrument: 'BTC-USDT', release: (t) => released.push(t.id), dedupWindow: window });
+        // The model: the window is the last `window` releases (each released id is new to it).
+        const expected: string[] = [];
+        let batch: Trade[] = [];
+        const flush = () => {
+          if (batch.length > 0) seq.restTrades(batch);
+          batch = [];
+        };
+        for (const it of items) {
+          const id = `t${it.id}`;
+          if (!expected.slice(-window).includes(id)) expected.push(id);
+          if (it.rest && it.batch) {
+            batch.push(makeTrade(id, 'rest'));
+            continue;
+          }
+          flush();
+          seq.trade(makeTrade(id, it.rest ? 'rest' : 'ws'));
+        }
+        flush();
+        expect(released).toEqual(expected);
+        const c = seq.counters();
+        expect(c.released.ws + c.released.rest).toBe(expected.length);
+        expect(c.duplicates).toBe(items.length - expected.length);
+        expect(c).toMatchObject({ held: 0, openGaps: 0, gapsOpened: 0 });
       }),
       { seed: SEED, numRuns: 400 },
     );

@@ -1,7 +1,11 @@
 import { StatusSchema, TradeSchema, type Status, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import { Sequencer, type GapRequest, type SequencerOptions } from './sequencer.js';
+import { DedupSequencer } from './dedup-sequencer.js';
+import { SEQUENCER_DEFAULTS } from './defaults.js';
+import { OrderedSequencer } from './ordered-sequencer.js';
+import { createSequencer } from './sequencer.js';
 import { buildStatus } from './status.js';
+import type { GapRequest, Sequencer, SequencerOptions } from './types.js';
 
 const T0 = 1_700_000_000_000; // ms
 
@@ -27,7 +31,7 @@ function harness(options: Partial<SequencerOptions> = {}) {
   const requests: GapRequest[] = [];
   const statuses: Status[] = [];
   const clock = { now: T0 };
-  const seq = new Sequencer({
+  const seq = createSequencer({
     venue: 'binance',
     instrument: 'BTC-USDT',
     sequencing: 'consecutive',
@@ -35,6 +39,8 @@ function harness(options: Partial<SequencerOptions> = {}) {
     requestGap: (r) => requests.push(r),
     status: (s) => statuses.push(s),
     clock: () => clock.now,
+    // These tests were written for a 10 s hold bound; the bounds' defaults have tests of their own.
+    holdTimeoutMs: 10_000,
     ...options,
   });
   const ids = () => released.map((t) => t.id);
@@ -176,8 +182,8 @@ describe('Sequencer (consecutive)', () => {
     expect(h.ids()).toEqual(['5', '6', '7', '8']);
   });
 
-  it('declares a gap unrecoverable after maxHoldMs and releases the held trades in order', () => {
-    const h = harness({ maxHoldMs: 10_000 });
+  it('declares a gap unrecoverable after holdTimeoutMs and releases the held trades in order', () => {
+    const h = harness({ holdTimeoutMs: 10_000 });
     h.live(1, 4, 5);
     h.clock.now += 9_999;
     h.seq.tick();
@@ -293,7 +299,7 @@ describe('Sequencer (consecutive)', () => {
   it('delivers callbacks after its state is updated, so a callback may feed it synchronously', () => {
     const released: string[] = [];
     const history = new Map([2, 3, 4].map((id) => [String(id), makeTrade(id, 'rest')]));
-    const seq: Sequencer = new Sequencer({
+    const seq: Sequencer = createSequencer({
       venue: 'binance',
       instrument: 'BTC-USDT',
       sequencing: 'consecutive',
@@ -313,7 +319,7 @@ describe('Sequencer (consecutive)', () => {
 
   it('delivers the remaining outputs when a callback throws, then rethrows', () => {
     const released: string[] = [];
-    const seq = new Sequencer({
+    const seq = createSequencer({
       venue: 'binance',
       instrument: 'BTC-USDT',
       sequencing: 'consecutive',
@@ -352,5 +358,124 @@ describe('Sequencer (none)', () => {
     const h = harness({ sequencing: 'none' });
     h.seq.trade(makeTrade('a1b2-c3'));
     expect(h.ids()).toEqual(['a1b2-c3']);
+  });
+});
+
+describe('createSequencer', () => {
+  it("makes the kind the venue's rule calls for", () => {
+    const ordered = harness({ sequencing: 'consecutive' }).seq;
+    const dedup = harness({ sequencing: 'none' }).seq;
+    expect(ordered).toBeInstanceOf(OrderedSequencer);
+    expect(ordered.sequencing).toBe('consecutive');
+    expect(dedup).toBeInstanceOf(DedupSequencer);
+    expect(dedup.sequencing).toBe('none');
+    expect(() => harness({ sequencing: 'random' as never })).toThrow(RangeError);
+  });
+
+  it('refuses bounds no sequencer can have, whatever the rule', () => {
+    for (const sequencing of ['consecutive', 'none'] as const) {
+      expect(() => harness({ sequencing, holdTimeoutMs: -1 })).toThrow(/holdTimeoutMs must be >= 0/);
+      expect(() => harness({ sequencing, holdTimeoutMs: Number.NaN })).toThrow(RangeError);
+      expect(() => harness({ sequencing, maxHeld: 1.5 })).toThrow(/maxHeld must be a non-negative integer/);
+      expect(() => harness({ sequencing, maxHeld: -1 })).toThrow(RangeError);
+    }
+    expect(() => harness({ startAfterId: '12a' })).toThrow(/startAfterId must be an integer id/);
+    expect(() => harness({ sequencing: 'none', dedupWindow: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('SEQUENCER_DEFAULTS', () => {
+  it('holds a gap 30 s and up to 100 000 trades, and remembers 10 000 ids where ids carry no order', () => {
+    expect(SEQUENCER_DEFAULTS).toEqual({ holdTimeoutMs: 30_000, maxHeld: 100_000, dedupWindow: 10_000 });
+  });
+
+  it('a gap is held for holdTimeoutMs when the option is not given', () => {
+    const h = harness({ holdTimeoutMs: undefined });
+    h.live(1, 3);
+    h.clock.now += SEQUENCER_DEFAULTS.holdTimeoutMs - 1;
+    h.seq.tick();
+    expect(h.ids()).toEqual(['1']);
+    h.clock.now += 1;
+    h.seq.tick();
+    expect(h.ids()).toEqual(['1', '3']);
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'unrecoverable', fromId: '2', toId: '2', reason: 'timeout' });
+  });
+
+  it('at most maxHeld trades are held when the option is not given', () => {
+    const h = harness();
+    h.live(1);
+    const max = SEQUENCER_DEFAULTS.maxHeld;
+    for (let id = 3; id < 3 + max; id++) h.seq.trade(makeTrade(id));
+    expect(h.seq.counters()).toMatchObject({ held: max, openGaps: 1 });
+    h.seq.trade(makeTrade(3 + max));
+    expect(h.seq.counters()).toMatchObject({ held: 0, openGaps: 0, unrecoverableIds: 1 });
+    expect(h.released).toHaveLength(max + 2);
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'unrecoverable', fromId: '2', toId: '2', reason: 'hold-limit' });
+  });
+
+  it('a dedup window of dedupWindow ids when the option is not given', () => {
+    const h = harness({ sequencing: 'none' });
+    const window = SEQUENCER_DEFAULTS.dedupWindow;
+    for (let id = 0; id < window; id++) h.seq.trade(makeTrade(`x${id}`));
+    h.seq.trade(makeTrade('x0'));
+    expect(h.seq.counters().duplicates).toBe(1);
+    h.seq.trade(makeTrade(`x${window}`)); // forgets x0
+    h.seq.trade(makeTrade('x0'));
+    expect(h.seq.counters()).toMatchObject({ duplicates: 1, released: { ws: window + 2, rest: 0 } });
+  });
+});
+
+describe('DedupSequencer', () => {
+  it('has no last id, no gaps and nothing held, whatever it is told', () => {
+    const h = harness({ sequencing: 'none' });
+    h.live(3, 1, 7);
+    h.seq.disconnected();
+    h.seq.connected();
+    h.seq.heartbeat('100');
+    h.seq.abandon('1', '5', 'not-found');
+    h.clock.now += 60_000;
+    h.seq.tick();
+    expect(h.seq.lastId).toBeUndefined();
+    expect(h.seq.openGaps()).toEqual([]);
+    expect(h.statuses).toEqual([]);
+    expect(h.requests).toEqual([]);
+    expect(h.seq.counters()).toEqual({
+      released: { ws: 3, rest: 0 },
+      duplicates: 0,
+      late: 0,
+      invalid: 0,
+      rejections: 0,
+      gapsOpened: 0,
+      recoveredIds: 0,
+      unrecoverableIds: 0,
+      held: 0,
+      openGaps: 0,
+      missingIds: 0,
+    });
+  });
+
+  it('counts trades for another instrument as invalid', () => {
+    const h = harness({ sequencing: 'none' });
+    h.seq.trade(makeTrade(1, 'ws', 'ETH-USDT'));
+    h.seq.restTrades([makeTrade(2, 'rest', 'ETH-USDT')]);
+    expect(h.ids()).toEqual([]);
+    expect(h.seq.counters().invalid).toBe(2);
+  });
+
+  it('delivers the remaining trades when release throws, then rethrows; a release may feed it', () => {
+    const released: string[] = [];
+    const seq: Sequencer = createSequencer({
+      venue: 'bybit',
+      instrument: 'BTC-USDT',
+      sequencing: 'none',
+      release: (t) => {
+        released.push(t.id);
+        if (t.id === 'b') throw new Error('publisher bug');
+        if (t.id === 'c') seq.trade(makeTrade('d'));
+      },
+    });
+    expect(() => seq.restTrades(['a', 'b', 'c', 'a'].map((id) => makeTrade(id, 'rest')))).toThrow('publisher bug');
+    expect(released).toEqual(['a', 'b', 'c', 'd']);
+    expect(seq.counters()).toMatchObject({ duplicates: 1, released: { ws: 1, rest: 3 } });
   });
 });
