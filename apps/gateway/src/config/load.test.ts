@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@tickgate/core';
+import { ConfigError, SEQUENCER_DEFAULTS } from '@tickgate/core';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, validateConfig } from './load.js';
 
@@ -46,6 +46,13 @@ describe('gateway config', () => {
     expect(config.feeds).toHaveLength(1);
     expect(config.feeds[0]).toMatchObject({ venue: 'binance', instruments: ['BTC-USDT'] });
     expect(config.nats.servers).toEqual([]);
+  });
+
+  it("takes the sequencer bounds' defaults from core, so that there is one set of them", () => {
+    const { reconcile } = loadConfig(file('bounds.json', JSON.stringify(documented)), {}).feeds[0]!;
+    expect(reconcile).toMatchObject({ holdTimeoutMs: SEQUENCER_DEFAULTS.holdTimeoutMs, maxHeld: SEQUENCER_DEFAULTS.maxHeld });
+    // The values docs/configuration.md states.
+    expect(reconcile).toMatchObject({ holdTimeoutMs: 30_000, maxHeld: 100_000 });
   });
 
   it('applies environment overrides', () => {

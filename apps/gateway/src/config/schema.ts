@@ -1,3 +1,4 @@
+import { SEQUENCER_DEFAULTS } from '@tickgate/core';
 import { isInstrumentId, isVenueId } from '@tickgate/schema';
 import { z } from 'zod';
 
@@ -55,18 +56,6 @@ export const LogConfig = z.strictObject({
   pretty: z.boolean().optional(),
 });
 
-/**
- * Defaults of the sequencer bounds the config sets (`reconcile.holdTimeoutMs`, `reconcile.maxHeld`),
- * in this one place. They are longer than a typical REST pause or 418 ban, so that a gap open during
- * one is still filled afterwards.
- */
-export const SEQUENCER_BOUNDS = {
-  /** `reconcile.holdTimeoutMs`: longest a gap holds live trades, ms. */
-  holdTimeoutMs: 30_000,
-  /** `reconcile.maxHeld`: most live trades held behind gaps. */
-  maxHeld: 100_000,
-} as const;
-
 export const ReconcileConfig = z.strictObject({
   /** Fill gaps from REST (the no-trade-lost promise); disable only for testing. */
   backfill: z.boolean().default(true),
@@ -83,10 +72,13 @@ export const ReconcileConfig = z.strictObject({
   priceCheckIntervalMs: z.number().int().min(0).default(60_000),
   /** Report a divergence above this fraction (0.01 = 1 %). */
   divergenceThreshold: z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, { message: 'a plain decimal such as "0.01"' }).default('0.01'),
-  /** Hold live trades behind a gap at most this long before declaring the rest unrecoverable. */
-  holdTimeoutMs: durationMs.default(SEQUENCER_BOUNDS.holdTimeoutMs),
-  /** Hold at most this many live trades behind a gap. */
-  maxHeld: z.number().int().positive().default(SEQUENCER_BOUNDS.maxHeld),
+  /**
+   * Hold live trades behind a gap at most this long before declaring the rest unrecoverable: the
+   * sequencer's `holdTimeoutMs`, whose default (`SEQUENCER_DEFAULTS`, in core) is the one here.
+   */
+  holdTimeoutMs: durationMs.default(SEQUENCER_DEFAULTS.holdTimeoutMs),
+  /** Hold at most this many live trades behind a gap: the sequencer's `maxHeld`, with its default. */
+  maxHeld: z.number().int().positive().default(SEQUENCER_DEFAULTS.maxHeld),
 });
 
 export const ConnectionConfig = z.strictObject({
