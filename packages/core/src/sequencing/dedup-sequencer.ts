@@ -46,6 +46,7 @@ export class DedupSequencer implements TradeSequencer {
     this.out.flush();
   }
 
+  /** A frame the parser rejected: counted only (an id without order names no gap). */
   rejected(): void {
     this.counts.rejections++;
   }
