@@ -3,7 +3,7 @@ import { configPath, type GatewayConfig } from './config/index.js';
 import { FeedTask, type FeedHealth } from './feed/feed-task.js';
 import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
-import { connectNats, ensureStream, Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
+import { connectNats, createPublisher, ensureStream, type Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
 import { VENUES, venueNames } from './venues.js';
 
 export interface GatewayOptions {
@@ -77,7 +77,7 @@ export class Gateway {
       });
       logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
     }
-    this.publisher = new Publisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, logger });
+    this.publisher = createPublisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, logger });
     const publisher = this.publisher;
 
     if (config.http.port !== 0) {

@@ -4,7 +4,7 @@ import { MSG_ID_HEADER, serializeTrade, tradeMsgId, type Trade } from '@tickgate
 import { NatsCluster, NatsServer, waitFor } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectNats, type GatewayNats } from './connection.js';
-import { Publisher } from './publisher.js';
+import { createPublisher, type Publisher } from './publisher.js';
 import { ensureStream } from './stream.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -74,7 +74,7 @@ describe('Publisher under NATS failures', () => {
     const gn: GatewayNats = await connectNats({ servers: server.url, reconnectTimeWaitMs: 100, reconnectJitterMs: 50 });
     cleanup.push(() => gn.close());
     await ensureStream(gn.nc, { name: 'CRASH' });
-    const publisher = new Publisher(gn.nc, { window: 100, maxBuffered: 400, ackTimeoutMs: 2_000, retryDelayMs: 50, retryDelayMaxMs: 500 });
+    const publisher = createPublisher(gn.nc, { window: 100, maxBuffered: 400, ackTimeoutMs: 2_000, retryDelayMs: 50, retryDelayMaxMs: 500 });
     cleanup.push(() => publisher.close({ timeoutMs: 1_000 }));
     const trades = makeTrades(6_000);
 
@@ -109,7 +109,7 @@ describe('Publisher under NATS failures', () => {
     cleanup.push(() => gn.close());
     const created = await ensureStream(gn.nc, { name: 'HA', replicas: 3 });
     expect(created.info.config.num_replicas).toBe(3);
-    const publisher = new Publisher(gn.nc, { window: 100, maxBuffered: 400, ackTimeoutMs: 1_500, retryDelayMs: 50, retryDelayMaxMs: 500 });
+    const publisher = createPublisher(gn.nc, { window: 100, maxBuffered: 400, ackTimeoutMs: 1_500, retryDelayMs: 50, retryDelayMaxMs: 500 });
     cleanup.push(() => publisher.close({ timeoutMs: 1_000 }));
     const trades = makeTrades(4_000);
 

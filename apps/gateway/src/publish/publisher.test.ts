@@ -4,7 +4,7 @@ import { MSG_ID_HEADER, serializeTrade, tradeMsgId, WireDecodeError, type Status
 import { NatsServer, waitFor } from '@tickgate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PublisherClosedError, PublishOverflowError } from './errors.js';
-import { Publisher, statusMsgId } from './publisher.js';
+import { createPublisher, statusMsgId, type Publisher, type PublisherOptions } from './publisher.js';
 import { ensureStream } from './stream.js';
 
 const T0 = 1_700_000_000_000_000;
@@ -69,8 +69,8 @@ describe('Publisher', () => {
   let stream: string;
   const publishers: Publisher[] = [];
 
-  function publisher(options: ConstructorParameters<typeof Publisher>[1] = {}): Publisher {
-    const p = new Publisher(nc, options);
+  function publisher(options: PublisherOptions = {}): Publisher {
+    const p = createPublisher(nc, options);
     publishers.push(p);
     return p;
   }
@@ -287,7 +287,7 @@ describe('Publisher', () => {
     });
     await nc.flush();
     try {
-      const p = new Publisher(prefixed);
+      const p = createPublisher(prefixed);
       await publishAll(p, makeTrades(3, { first: 40 }));
       await p.flush();
       expect(p.stats()).toMatchObject({ acked: 3 });
@@ -318,6 +318,13 @@ describe('Publisher', () => {
   });
 
   it('rejects a bad window', () => {
-    expect(() => new Publisher(nc, { window: 0 })).toThrow(RangeError);
+    expect(() => createPublisher(nc, { window: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('createPublisher', () => {
+  it('refuses an unknown mode with a clear error', () => {
+    const nc = { isClosed: () => false } as unknown as NatsConnection;
+    expect(() => createPublisher(nc, { mode: 'fast' as never })).toThrow('publish mode must be "jetstream" or "core", got "fast"');
   });
 });
