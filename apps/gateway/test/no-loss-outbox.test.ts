@@ -1,4 +1,4 @@
-import type { Trade } from '@tickgate/schema';
+import type { Status, Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../src/feed/outbox.js';
 
@@ -61,5 +61,32 @@ describe('Outbox (no trade lost while the publisher pushes back)', () => {
     for (let i = 1; i <= 3; i++) outbox.push(trade(i));
     expect(sent).toEqual(['1', '3']);
     expect(errors).toHaveLength(1);
+  });
+
+  it('a status event waits behind the trades released before it, and does not hold back later ones', async () => {
+    const p = fakePublisher(new Set(['2']));
+    const statuses: string[] = [];
+    const outbox = new Outbox(p.publish, () => undefined, async (s: Status) => {
+      statuses.push(`${s.state}@${p.sent.length}`);
+    });
+    const recovered = { v: 1, type: 'status', venue: 'binance', instrument: 'BTC-USDT', state: 'recovered', time: 1 } as Status;
+    for (let i = 1; i <= 3; i++) outbox.push(trade(i));
+    outbox.pushStatus(recovered);
+    outbox.push(trade(4));
+    expect(statuses).toEqual([]);
+    p.waits[0]!.resolve();
+    await turn();
+    expect(statuses).toEqual(['recovered@3']);
+    expect(p.sent).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('a status publish that fails is reported with the event', async () => {
+    const errors: Array<[unknown, Status | undefined]> = [];
+    const outbox = new Outbox(() => undefined, (e, s) => errors.push([e, s]), () => Promise.reject(new Error('closed')));
+    const gap = { v: 1, type: 'status', venue: 'binance', state: 'gap', time: 1 } as Status;
+    outbox.pushStatus(gap);
+    await turn();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![1]).toBe(gap);
   });
 });

@@ -84,7 +84,14 @@ export class FeedTask {
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
     this.venue = opts.adapter.venue;
-    this.outbox = new Outbox(opts.sink.publishTrade, (error) => this.opts.logger.error({ err: describeError(error) }, 'publishing a trade failed'));
+    this.outbox = new Outbox(
+      opts.sink.publishTrade,
+      (error, status) =>
+        status
+          ? this.opts.logger.error({ err: describeError(error), state: status.state }, 'publishing a status event failed')
+          : this.opts.logger.error({ err: describeError(error) }, 'publishing a trade failed'),
+      (status) => opts.sink.publishStatus(status),
+    );
   }
 
   /** Trades released but waiting for the publisher (backpressure). */
@@ -251,7 +258,8 @@ export class FeedTask {
 
   private publishStatus(status: Status): void {
     this.opts.metrics.statusEvents.labels(status.venue, status.state).inc();
-    this.opts.sink.publishStatus(status).catch((error: unknown) => this.opts.logger.error({ err: describeError(error), state: status.state }, 'publishing a status event failed'));
+    // through the outbox: after every trade released before it
+    this.outbox.pushStatus(status);
   }
 
   private async resolveInstruments(): Promise<InstrumentInfo[]> {

@@ -1,41 +1,67 @@
-import type { Trade } from '@tickgate/schema';
+import { Fifo } from '@tickgate/core';
+import type { Status, Trade } from '@tickgate/schema';
 
 /** Where released trades go: the publisher's `publishTrade` (returns a promise to wait on when full). */
 export type PublishFn = (trade: Trade) => void | Promise<void>;
 
+/** Where status events go: the publisher's `publishStatus` (settles when the event is stored). */
+export type PublishStatusFn = (status: Status) => Promise<void>;
+
+type Item = { readonly trade: Trade; readonly status?: undefined } | { readonly trade?: undefined; readonly status: Status };
+
 /**
- * Keeps a feed's released trades in order while the publisher applies backpressure (NATS slow or
- * down). Trades are never dropped here: while the publisher asks to wait, they queue in memory and
- * are handed over, in order, as soon as it has room again. `size` is exported as a metric.
+ * Keeps a feed's released trades and its status events in one order while the publisher applies
+ * backpressure (NATS slow or down). Nothing is dropped here: while the publisher asks to wait, items
+ * queue in memory and are handed over, in order, as soon as it has room again. A status event never
+ * overtakes a trade released before it, so `recovered` reaches NATS after the trades it reports.
+ * `size` is exported as a metric.
  */
 export class Outbox {
-  private queue: Trade[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Item>();
   private waiting = false;
 
   constructor(
     private readonly publish: PublishFn,
-    private readonly onError: (error: unknown) => void,
+    private readonly onError: (error: unknown, status?: Status) => void,
+    private readonly publishStatus: PublishStatusFn = () => Promise.resolve(),
   ) {}
 
-  /** Trades waiting for the publisher. */
+  /** Items waiting for the publisher. */
   get size(): number {
-    return this.queue.length - this.head;
+    return this.queue.length;
   }
 
   push(trade: Trade): void {
-    // Behind queued trades even when the publisher has room again: order is per instrument, always.
-    if (this.waiting || this.head < this.queue.length) {
-      this.queue.push(trade);
-      return;
-    }
-    this.send(trade);
+    this.add({ trade });
   }
 
-  private send(trade: Trade): void {
+  /** A status event, published after every trade pushed before it. */
+  pushStatus(status: Status): void {
+    this.add({ status });
+  }
+
+  private add(item: Item): void {
+    // Behind queued items even when the publisher has room again: order is per feed, always.
+    if (this.waiting || this.queue.length > 0) {
+      this.queue.push(item);
+      return;
+    }
+    this.send(item);
+  }
+
+  private send(item: Item): void {
+    if (item.status !== undefined) {
+      const status = item.status;
+      try {
+        this.publishStatus(status).catch((error: unknown) => this.onError(error, status));
+      } catch (error) {
+        this.onError(error, status);
+      }
+      return;
+    }
     let wait: void | Promise<void>;
     try {
-      wait = this.publish(trade);
+      wait = this.publish(item.trade);
     } catch (error) {
       this.onError(error);
       return;
@@ -58,17 +84,6 @@ export class Outbox {
   }
 
   private drain(): void {
-    while (!this.waiting && this.head < this.queue.length) {
-      const trade = this.queue[this.head]!;
-      this.queue[this.head++] = undefined as unknown as Trade;
-      this.send(trade);
-    }
-    if (this.head >= this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
+    while (!this.waiting && this.queue.length > 0) this.send(this.queue.shift()!);
   }
 }

@@ -1,4 +1,4 @@
-import type { Trade } from '@tickgate/schema';
+import type { Status, Trade } from '@tickgate/schema';
 import type { Rejection } from '../adapter.js';
 import { TradeCounts } from './counters.js';
 import { resolveBounds } from './defaults.js';
@@ -67,6 +67,12 @@ export class OrderedSequencer implements TradeSequencer {
   private frontier: bigint | undefined;
   private readonly held = new ReleaseQueue();
   private readonly gaps: GapLedger;
+  /**
+   * `recovered` and `unrecoverable` events waiting for the sequence to pass their range: a consumer
+   * acting on one must already have every trade it describes, so each goes out right after the
+   * release of (or the passing over) its last id. Insertion order; `to` is the range's last id.
+   */
+  private readonly settledRanges: Array<{ readonly to: bigint; readonly status: Status }> = [];
   private afterDisconnect = false;
 
   private readonly out: OutputQueue;
@@ -88,7 +94,7 @@ export class OrderedSequencer implements TradeSequencer {
     this.clock = options.clock ?? Date.now;
     this.fastPath = options.fastPath !== false;
     this.out = new OutputQueue(options);
-    this.gaps = new GapLedger((event: GapEvent, detail: StatusDetail, nowMs: number) => this.out.status(buildStatus(this.venue, this.instrument, event, nowMs, detail)));
+    this.gaps = new GapLedger((event: GapEvent, detail: StatusDetail, nowMs: number) => this.report(event, detail, nowMs));
     if (options.startAfterId !== undefined) {
       if (!INTEGER_ID.test(options.startAfterId)) throw new RangeError(`startAfterId must be an integer id, got ${JSON.stringify(options.startAfterId)}`);
       this.last = BigInt(options.startAfterId);
@@ -321,8 +327,26 @@ export class OrderedSequencer implements TradeSequencer {
       const passed = this.gaps.pass(last + 1n);
       if (passed === undefined) break;
       last = passed;
+      if (this.settledRanges.length > 0) this.emitSettled(last);
     }
     this.last = last;
+  }
+
+  /** A gap event from the ledger: `gap` goes out at once (before the data), the others once their range is passed. */
+  private report(event: GapEvent, detail: StatusDetail, nowMs: number): void {
+    const status = buildStatus(this.venue, this.instrument, event, nowMs, detail);
+    if (event === 'gap' || detail.toId === undefined) this.out.status(status);
+    else this.settledRanges.push({ to: BigInt(detail.toId), status });
+  }
+
+  /** Emit the settled-range events whose last id is now released or passed over. */
+  private emitSettled(last: bigint): void {
+    let kept = 0;
+    for (const entry of this.settledRanges) {
+      if (entry.to <= last) this.out.status(entry.status);
+      else this.settledRanges[kept++] = entry;
+    }
+    this.settledRanges.length = kept;
   }
 
   private enforceBounds(now: number): void {
@@ -386,5 +410,6 @@ export class OrderedSequencer implements TradeSequencer {
   private readonly emitRelease = (trade: Trade): void => {
     this.counts.released(trade);
     this.out.release(trade);
+    if (this.settledRanges.length > 0) this.emitSettled(BigInt(trade.id));
   };
 }

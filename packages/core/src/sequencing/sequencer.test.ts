@@ -102,9 +102,10 @@ describe('Sequencer (consecutive)', () => {
     expect(h.seq.openGaps().map((g) => [g.fromId, g.toId])).toEqual([['2', '2']]);
     h.rest(2);
     expect(h.ids()).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    // in release order: each once the sequence has passed its range
     expect(h.statuses.filter((s) => s.state === 'recovered').map((s) => [s.fromId, s.toId, s.count])).toEqual([
-      ['4', '5', 2],
       ['2', '2', 1],
+      ['4', '5', 2],
     ]);
   });
 
@@ -218,6 +219,49 @@ describe('Sequencer (consecutive)', () => {
     expect(recovered?.message).toMatch(/3 of 8/);
   });
 
+  describe('status events follow the trades they describe', () => {
+    /** Releases and status events as one sequence, the order a subscriber sees them in. */
+    function wire(options: Partial<SequencerOptions> = {}) {
+      const out: string[] = [];
+      const clock = { now: T0 };
+      const seq = createSequencer({
+        venue: 'binance',
+        instrument: 'BTC-USDT',
+        sequencing: 'consecutive',
+        release: (t) => out.push(t.id),
+        status: (s) => out.push(`${s.state}:${s.fromId}-${s.toId}`),
+        clock: () => clock.now,
+        holdTimeoutMs: 10_000,
+        ...options,
+      });
+      return { seq, out, clock };
+    }
+
+    it('recovered comes after the last recovered trade', () => {
+      const w = wire();
+      [1, 2, 5, 6].forEach((id) => w.seq.trade(makeTrade(id)));
+      w.seq.restTrades([makeTrade(3, 'rest'), makeTrade(4, 'rest')]);
+      expect(w.out).toEqual(['1', '2', 'gap:3-4', '3', '4', 'recovered:3-4', '5', '6']);
+    });
+
+    it('unrecoverable comes once the sequence passes its range, also behind an earlier open gap', () => {
+      const w = wire();
+      [1, 3, 5, 6].forEach((id) => w.seq.trade(makeTrade(id)));
+      w.seq.abandon('4', '4');
+      expect(w.out).toEqual(['1', 'gap:2-2', 'gap:4-4']);
+      w.seq.restTrades([makeTrade(2, 'rest')]);
+      expect(w.out).toEqual(['1', 'gap:2-2', 'gap:4-4', '2', 'recovered:2-2', '3', 'unrecoverable:4-4', '5', '6']);
+    });
+
+    it('a timed-out gap reports after nothing and before the held trades it lets go', () => {
+      const w = wire();
+      [1, 4].forEach((id) => w.seq.trade(makeTrade(id)));
+      w.clock.now += 10_000;
+      w.seq.tick();
+      expect(w.out).toEqual(['1', 'gap:2-3', 'unrecoverable:2-3', '4']);
+    });
+  });
+
   it('declares the first gap unrecoverable when more than maxHeld trades are held', () => {
     const h = harness({ maxHeld: 3 });
     h.live(1, 3, 4, 5);
@@ -231,7 +275,8 @@ describe('Sequencer (consecutive)', () => {
     const h = harness();
     h.live(1, 6);
     h.seq.abandon('3', '4', 'not-found');
-    expect(h.statuses.at(-1)).toMatchObject({ state: 'unrecoverable', fromId: '3', toId: '4', count: 2, reason: 'not-found' });
+    // reported once the sequence reaches it (id 2 is still missing)
+    expect(h.statuses.some((s) => s.state === 'unrecoverable')).toBe(false);
     expect(h.seq.openGaps().map((g) => [g.fromId, g.toId])).toEqual([
       ['2', '2'],
       ['5', '5'],
@@ -240,6 +285,7 @@ describe('Sequencer (consecutive)', () => {
     expect(h.seq.counters().late).toBe(1);
     h.rest(2, 5);
     expect(h.ids()).toEqual(['1', '2', '5', '6']);
+    expect(h.statuses.filter((s) => s.state === 'unrecoverable')).toMatchObject([{ fromId: '3', toId: '4', count: 2, reason: 'not-found' }]);
   });
 
   it('handles aggregated trades (span): each covers ids id-span+1..id', () => {
