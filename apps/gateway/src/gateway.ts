@@ -40,6 +40,7 @@ export class Gateway {
   private metricsTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
   private publishRetriesSeen = 0;
+  private publishConfirmedSeen = 0;
 
   constructor(private readonly opts: GatewayOptions) {
     this.metrics = new GatewayMetrics({ processMetrics: opts.processMetrics ?? true });
@@ -77,7 +78,7 @@ export class Gateway {
       });
       logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
     }
-    this.publisher = createPublisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, logger });
+    this.publisher = createPublisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, stream: config.nats.stream, logger });
     const publisher = this.publisher;
 
     if (config.http.port !== 0) {
@@ -164,6 +165,9 @@ export class Gateway {
       const retries = stats.retries - this.publishRetriesSeen;
       if (retries > 0) this.metrics.publishRetries.inc(retries);
       this.publishRetriesSeen = stats.retries;
+      const confirmed = stats.confirmedStored - this.publishConfirmedSeen;
+      if (confirmed > 0) this.metrics.publishConfirmedStored.inc(confirmed);
+      this.publishConfirmedSeen = stats.confirmedStored;
     }
   }
 

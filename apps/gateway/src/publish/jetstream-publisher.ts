@@ -1,6 +1,7 @@
 import { createInbox, type Msg, type NatsConnection, type QueuedIterator, type Status as NatsStatus, type Subscription } from '@nats-io/transport-node';
 import { backoffCeilingMs, Fifo, silentLogger, type BackoffPolicy, type Logger } from '@tickgate/core';
 import { encodeToString, serializeTrade, statusSubject, tradeMsgId, type Status, type Trade } from '@tickgate/schema';
+import { StreamContents } from '../resume/last-stored.js';
 import { parseAck } from './ack.js';
 import { Deferred } from './deferred.js';
 import { PublisherClosedError, PublishOverflowError } from './errors.js';
@@ -26,7 +27,12 @@ interface Outgoing {
   sentAt: number;
   /** Settled when acknowledged (status events only: their caller awaits them). */
   done: Deferred | undefined;
+  /** Sent, and no reply has said it was not stored (a timeout or a lost connection leaves it open). */
+  maybeStored: boolean;
 }
+
+/** How many per-subject look-ups run at once when the publisher checks what the stream holds. */
+const LOOKUP_CONCURRENCY = 16;
 
 /**
  * Publishes to a JetStream stream: every message is acknowledged, and retried with the same
@@ -100,6 +106,10 @@ export class JetStreamPublisher implements Publisher {
   private readonly subjects = new TradeSubjects();
   private readonly statusIterator: QueuedIterator<NatsStatus>;
   private readonly counters = zeroCounters();
+  /** The stream whose contents are checked before a resend (`options.stream`); none: resend blindly. */
+  private readonly stream: StreamContents | undefined;
+  private resuming = false;
+  private resumeAgain = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -114,6 +124,7 @@ export class JetStreamPublisher implements Publisher {
     this.ackTimeoutMs = positive(options.ackTimeoutMs ?? 5_000, 'ackTimeoutMs');
     const baseMs = positive(options.retryDelayMs ?? 100, 'retryDelayMs');
     this.retryPolicy = { baseMs, capMs: Math.max(options.retryDelayMaxMs ?? 2_000, baseMs) };
+    this.stream = options.stream === undefined ? undefined : new StreamContents(nc, options.stream);
     this.connected = !nc.isClosed();
     this.inbox = createInbox(options.inboxPrefix ?? (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
     this.replies = nc.subscribe(`${this.inbox}.*`, { callback: (error, msg) => this.onReply(error, msg) });
@@ -183,7 +194,7 @@ export class JetStreamPublisher implements Publisher {
   }
 
   private enqueue(subject: string, data: Uint8Array, headers: MsgIdHeaders, done: Deferred | undefined): void {
-    this.queue.push({ subject, data, headers, state: WAITING, token: 0, sentAt: 0, done });
+    this.queue.push({ subject, data, headers, state: WAITING, token: 0, sentAt: 0, done, maybeStored: false });
     this.unacked += 1;
     this.pump();
   }
@@ -204,12 +215,14 @@ export class JetStreamPublisher implements Publisher {
     out.token = token;
     out.state = IN_FLIGHT;
     out.sentAt = performance.now();
+    out.maybeStored = true;
     this.inFlight += 1;
     this.awaiting.set(token, out);
     try {
       this.nc.publish(out.subject, out.data, { reply: `${this.inbox}.${token}`, headers: out.headers });
     } catch (error) {
       this.awaiting.delete(token);
+      out.maybeStored = false;
       this.onError(out, token, error);
     }
   }
@@ -222,8 +235,12 @@ export class JetStreamPublisher implements Publisher {
     if (out === undefined) return; // overdue and already retried, or abandoned at a disconnect
     this.awaiting.delete(token);
     const outcome = parseAck(msg);
-    if (outcome.ok) this.onAck(out, outcome.duplicate);
-    else this.onError(out, token, new Error(outcome.error));
+    if (outcome.ok) {
+      this.onAck(out, outcome.duplicate);
+    } else {
+      out.maybeStored = false; // the stream said why it did not store it
+      this.onError(out, token, new Error(outcome.error));
+    }
   }
 
   /** Publishes whose acknowledgement is overdue fail with a timeout (the oldest first; `awaiting` is in send order). */
@@ -240,15 +257,30 @@ export class JetStreamPublisher implements Publisher {
   private onAck(out: Outgoing, duplicate: boolean): void {
     // an acknowledgement is good news whichever send it answers
     if (out.state === ACKED) return;
-    if (out.state === IN_FLIGHT) this.inFlight -= 1;
-    out.state = ACKED;
-    this.unacked -= 1;
+    this.settle(out);
     this.counters.acked += 1;
     if (duplicate) this.counters.duplicates += 1;
-    out.done?.resolve();
     this.failures.succeeded('JetStream publishing recovered');
     this.retryAttempt = 0;
     this.probing = false;
+    this.afterSettled();
+    if (this.holding) {
+      if (this.inFlight === 0) this.scheduleRetry();
+    } else {
+      this.pump();
+    }
+  }
+
+  /** `out` is in the stream: it leaves the count of unacknowledged messages. */
+  private settle(out: Outgoing): void {
+    if (out.state === IN_FLIGHT) this.inFlight -= 1;
+    out.state = ACKED;
+    this.unacked -= 1;
+    out.done?.resolve();
+  }
+
+  /** After messages settled: drop them from the front and wake whoever waits for room or a flush. */
+  private afterSettled(): void {
     this.dropAcked();
     if (this.roomWaiter && this.unacked <= this.lowWater) {
       const waiter = this.roomWaiter;
@@ -259,11 +291,6 @@ export class JetStreamPublisher implements Publisher {
       const waiter = this.flushWaiter;
       this.flushWaiter = undefined;
       waiter.resolve();
-    }
-    if (this.holding) {
-      if (this.inFlight === 0) this.scheduleRetry();
-    } else {
-      this.pump();
     }
   }
 
@@ -284,10 +311,83 @@ export class JetStreamPublisher implements Publisher {
     const delay = backoffCeilingMs(this.retryPolicy, this.retryAttempt++);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.holding = false;
-      this.next = 0;
-      this.pump();
+      void this.resume();
     }, delay);
+  }
+
+  /**
+   * Send again from the oldest unacknowledged message. With a stream to ask, first learn which of the
+   * messages whose fate is unknown it already holds, and settle those without sending them again: a
+   * core subscriber then sees each message once, in order, whenever the server received it the first
+   * time. If the stream cannot be asked (NATS still stalled), nothing is sent and the retry waits.
+   */
+  private async resume(): Promise<void> {
+    if (this.resuming) {
+      this.resumeAgain = true;
+      return;
+    }
+    this.resuming = true;
+    try {
+      do {
+        this.resumeAgain = false;
+        if (this.stream !== undefined) await this.confirmStored(this.stream);
+      } while (this.resumeAgain && !this.dead);
+    } catch (error) {
+      this.resuming = false;
+      if (this.dead) return;
+      this.counters.failures += 1;
+      this.failures.failed(error);
+      this.holding = true;
+      this.scheduleRetry();
+      return;
+    }
+    this.resuming = false;
+    if (this.dead) return;
+    this.holding = false;
+    this.next = 0;
+    this.pump();
+  }
+
+  /**
+   * Settle every sent-but-unconfirmed message the stream holds. Per subject, the stream's last message
+   * names the newest one stored; the messages sent on that subject before it were received before it
+   * on this connection and, as no reply said otherwise, are stored too.
+   */
+  private async confirmStored(stream: StreamContents): Promise<void> {
+    const bySubject = new Map<string, Outgoing[]>();
+    for (let i = 0; i < this.queue.length; i++) {
+      const out = this.queue.at(i)!;
+      if (out.state === ACKED || !out.maybeStored) continue;
+      const list = bySubject.get(out.subject);
+      if (list) list.push(out);
+      else bySubject.set(out.subject, [out]);
+    }
+    if (bySubject.size === 0) return;
+    const subjects = [...bySubject.keys()];
+    let confirmed = 0;
+    for (let i = 0; i < subjects.length; i += LOOKUP_CONCURRENCY) {
+      const batch = subjects.slice(i, i + LOOKUP_CONCURRENCY);
+      const lastIds = await Promise.all(batch.map(async (subject) => (await stream.last(subject))?.msgId));
+      if (this.dead) return;
+      batch.forEach((subject, k) => {
+        const lastId = lastIds[k];
+        if (lastId === undefined) return;
+        const list = bySubject.get(subject)!;
+        const upTo = list.findIndex((out) => out.headers.msgId === lastId);
+        for (let j = 0; j <= upTo; j++) {
+          const out = list[j]!;
+          if (out.state === ACKED) continue;
+          this.settle(out);
+          confirmed += 1;
+        }
+      });
+    }
+    if (confirmed === 0) return;
+    this.counters.confirmedStored += confirmed;
+    this.logger.info({ confirmed }, 'the stream already held messages whose acknowledgement was lost; not sending them again');
+    this.failures.succeeded('JetStream publishing recovered');
+    this.retryAttempt = 0;
+    this.afterSettled();
   }
 
   /** Acknowledged messages at the front leave the queue (later ones wait for the older ones). */
@@ -332,10 +432,9 @@ export class JetStreamPublisher implements Publisher {
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
     }
-    this.holding = false;
+    this.holding = true;
     this.probing = true;
-    this.next = 0;
-    this.pump();
+    void this.resume();
   }
 
   private die(error: Error): void {
@@ -363,3 +462,4 @@ export class JetStreamPublisher implements Publisher {
     this.flushWaiter = undefined;
   }
 }
+

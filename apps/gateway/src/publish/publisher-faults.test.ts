@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MSG_ID_HEADER, serializeTrade, tradeMsgId, type Trade } from '@tickgate/schema';
 import { NatsCluster, NatsServer, waitFor } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -128,5 +128,47 @@ describe('Publisher under NATS failures', () => {
     expect(ids).toHaveLength(trades.length);
     expect(new Set(ids).size).toBe(trades.length);
     expect([...ids].sort()).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)).sort());
+  }, 60_000);
+
+  it.each([
+    ['checks the stream before resending: a core subscriber sees each trade once, in order', 'STALL', true],
+    ['without a stream to ask, resends blindly: the core subscriber sees repeats (what the check prevents)', undefined, false],
+  ] as const)('a server frozen (SIGSTOP) for longer than the ack timeout %s', async (_what, streamOption, exactOnCore) => {
+    const server = await NatsServer.start();
+    cleanup.push(() => server.stop());
+    const gn = await connectNats({ servers: server.url, reconnectTimeWaitMs: 100, reconnectJitterMs: 50 });
+    cleanup.push(() => gn.close());
+    await ensureStream(gn.nc, { name: 'STALL' });
+    const watcher = await connect({ servers: server.url });
+    cleanup.push(() => watcher.close());
+    const onCore: string[] = [];
+    watcher.subscribe('md.trade.>', { callback: (_e, m) => void onCore.push((JSON.parse(m.string()) as Trade).id) });
+    await watcher.flush();
+
+    const publisher = createPublisher(gn.nc, { window: 200, maxBuffered: 1_000, ackTimeoutMs: 800, retryDelayMs: 50, retryDelayMaxMs: 200, ...(streamOption ? { stream: streamOption } : {}) });
+    cleanup.push(() => publisher.close({ timeoutMs: 1_000 }));
+    const trades = makeTrades(3_000);
+    const run = await publishWithFault(publisher, trades, 1_000, async () => {
+      server.freeze();
+      await new Promise((r) => setTimeout(r, 2_000)); // the stall itself: longer than the ack timeout
+      server.thaw();
+    });
+    await run.faultDone;
+    await publisher.flush();
+    await waitFor(() => onCore.length >= trades.length, { timeoutMs: 10_000, message: 'the core subscriber to see every trade' });
+    await watcher.flush();
+
+    const stored = await readStream(gn.nc, 'STALL');
+    expect(stored.map((m) => m.msgId)).toEqual(trades.map((t) => tradeMsgId(t.venue, t.instrument, t.id)));
+    const stats = publisher.stats();
+    expect(stats.failures).toBeGreaterThan(0); // the stall was seen
+    const repeats = onCore.length - new Set(onCore).size;
+    if (exactOnCore) {
+      expect(stats.confirmedStored).toBeGreaterThan(0);
+      expect(repeats).toBe(0);
+      expect(onCore).toEqual(trades.map((t) => t.id));
+    } else {
+      expect(repeats).toBeGreaterThan(0);
+    }
   }, 60_000);
 });

@@ -35,6 +35,12 @@ export interface PublisherOptions {
    * `inboxPrefix`, else `_INBOX`), for accounts whose permissions allow replies only under a prefix.
    */
   inboxPrefix?: string;
+  /**
+   * The JetStream stream the subjects go to. When given, a retry after a stall or a reconnect first
+   * asks it which messages it already holds (per subject, its last message) and does not send those
+   * again, so that core subscribers see no repeats. JetStream mode only.
+   */
+  stream?: string;
 }
 
 /** A snapshot of the publisher's counters, for metrics. Counters only grow; gauges go up and down. */
@@ -56,6 +62,8 @@ export interface PublisherStats {
   failures: number;
   /** Messages refused with `PublishOverflowError` (counter). */
   rejected: number;
+  /** Messages whose acknowledgement was lost that the stream turned out to hold: settled, not sent again (counter). */
+  confirmedStored: number;
   /** Publishes awaiting their acknowledgement now (gauge). */
   inFlight: number;
   /** Messages accepted and not yet acknowledged, in flight included (gauge). */
@@ -74,6 +82,7 @@ export const zeroCounters = (): PublisherCounters => ({
   retries: 0,
   failures: 0,
   rejected: 0,
+  confirmedStored: 0,
 });
 
 /**
