@@ -49,6 +49,30 @@ function packagesDoNotImportApps() {
   };
 }
 
+/**
+ * Nx tag rules: which kinds of project a project may import. `adapterTests` is the rule for adapters' test
+ * files, which may also start the exchange simulators (`@tickgate/exchange-sim/<venue>`); an adapter's own
+ * code may not.
+ */
+function moduleBoundaries({ adapterTests = false } = {}) {
+  const adapter = ['type:lib', 'type:testing', ...(adapterTests ? ['type:sim'] : [])];
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: true,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+        { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: adapter },
+        { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:sim'] },
+        { sourceTag: 'type:sim', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:adapter', 'type:testing', 'type:sim'] },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:adapter', 'type:testing', 'type:sim'] },
+      ],
+    },
+  ];
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -56,26 +80,17 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:sim'] },
-            { sourceTag: 'type:sim', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:adapter', 'type:testing', 'type:sim'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:adapter', 'type:testing', 'type:sim'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(),
       // noUncheckedIndexedAccess makes `!` after a checked index the honest spelling.
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Prices and quantities are exact decimal strings.' }],
     },
+  },
+  {
+    // Test files (`*.test.ts`, and helpers under `test/`): an adapter's tests run its feed against a simulator.
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ adapterTests: true }) },
   },
   packagesDoNotImportApps(),
 ];

@@ -13,7 +13,8 @@
  * Batches go through the simulator's `createBatchDriver`, which corks every live server socket around
  * each batch so that it leaves in a few large writes; frames and their order are unchanged.
  */
-import { createBatchDriver, startBinanceSim } from '@tickgate/exchange-sim';
+import { startBinanceSim } from '@tickgate/exchange-sim/binance';
+import { createBatchDriver } from '@tickgate/exchange-sim/kit';
 import { serve, sleep } from './common.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as { symbols?: string[] };

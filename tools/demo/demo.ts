@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TickgateClient } from '@tickgate/client';
-import { startBinanceSim } from '@tickgate/exchange-sim';
+import { startBinanceSim } from '@tickgate/exchange-sim/binance';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const rate = Number(process.env['DEMO_RATE'] ?? 5);

@@ -77,3 +77,28 @@ describe('packages do not import apps', () => {
     });
   });
 });
+
+describe('adapters and the simulators', () => {
+  // Nx tags: an adapter (type:adapter) may start the exchange simulators (type:sim) in its tests, never in its code.
+  const fromRoot = new ESLint({ cwd: repoRoot });
+  const boundaryErrors = async (filePath: string, code: string) => {
+    const [result] = await fromRoot.lintText(code, { filePath });
+    return result!.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  };
+  const code = "import { startBinanceSim } from '@tickgate/exchange-sim/binance';\nexport const start = startBinanceSim;\n";
+
+  it('lets an adapter test file import a simulator', async () => {
+    expect(await boundaryErrors('packages/adapter-binance/src/x.test.ts', code)).toEqual([]);
+    expect(await boundaryErrors('packages/adapter-okx/test/helpers.ts', code)).toEqual([]);
+  });
+
+  it('forbids the same import in an adapter source file', async () => {
+    const errors = await boundaryErrors('packages/adapter-binance/src/x.ts', code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('type:adapter');
+  });
+
+  it('keeps the other tags as they were in test files: a library test may not import the simulator', async () => {
+    expect(await boundaryErrors('packages/core/src/x.test.ts', code)).toHaveLength(1);
+  });
+});

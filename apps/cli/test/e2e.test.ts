@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim';
+import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim/binance';
 import { canonicalDecimal, type Trade } from '@tickgate/schema';
 import { freePort, NatsServer } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim';
+import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim/binance';
 import { NatsServer, waitFor } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countInStream, expectExactHistory, readStream, spawnGateway, waitForCount, type GatewayProcess } from './harness.js';

@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { canonicalDecimal, decode, type Status, type Trade } from '@tickgate/schema';
 import { freePort, waitFor } from '@tickgate/testing';
-import type { SimTrade } from '@tickgate/exchange-sim';
+import type { SimTrade } from '@tickgate/exchange-sim/kit';
 import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));

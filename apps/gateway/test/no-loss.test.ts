@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startBinanceSim, type BinanceSim, type BinanceSimOptions, type SimTrade } from '@tickgate/exchange-sim';
+import { startBinanceSim, type BinanceSim, type BinanceSimOptions, type SimTrade } from '@tickgate/exchange-sim/binance';
 import { canonicalDecimal, TickDecimal, type Status, type Trade } from '@tickgate/schema';
 import { NatsServer, waitFor } from '@tickgate/testing';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { startBinanceSim, type BinanceSim, type BinanceSimOptions, type SimTrade } from '@tickgate/exchange-sim';
+import { startBinanceSim, type BinanceSim, type BinanceSimOptions, type SimTrade } from '@tickgate/exchange-sim/binance';
 import { decode, type Status, type Trade } from '@tickgate/schema';
 import { freePort, NatsServer, waitFor } from '@tickgate/testing';
 import { expect } from 'vitest';

@@ -1,4 +1,5 @@
-import { describeAdapterConformance, exchangeSim, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { startBinanceSim } from '@tickgate/exchange-sim/binance';
 import type { InstrumentInfo } from '@tickgate/core';
 import { binance } from './index.js';
 
@@ -46,5 +47,5 @@ describeAdapterConformance({
       errors: [{ name: 'error doc sample', body: readFixtureText(fixture('rest-error-doc.json')) }],
     },
   },
-  sim: async () => fromVenueSim(await exchangeSim.startBinanceSim({ symbols: ['BTCUSDT'], tradeIdStart: 5_000_000_000 }), { instrument: BTC }),
+  sim: async () => fromVenueSim(await startBinanceSim({ symbols: ['BTCUSDT'], tradeIdStart: 5_000_000_000 }), { instrument: BTC }),
 });

@@ -1,4 +1,4 @@
-import { exchangeSim } from '@tickgate/adapter-conformance';
+import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim/binance';
 import { FeedRunner, silentLogger, type FrameParser, type InstrumentInfo, type ParseSink, type VenueAdapter } from '@tickgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
@@ -158,12 +158,12 @@ describe('fast path at its edges', () => {
 });
 
 describe('fast path on the simulator’s frames', () => {
-  let sim: Awaited<ReturnType<typeof exchangeSim.startBinanceSim>>;
+  let sim: BinanceSim;
   const BTC: InstrumentInfo = { instrument: 'BTC-USDT', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT' };
   const ETH: InstrumentInfo = { instrument: 'ETH-USDT', symbol: 'ETHUSDT', base: 'ETH', quote: 'USDT' };
 
   beforeAll(async () => {
-    sim = await exchangeSim.startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], tradeIdStart: 5_000_000_000 });
+    sim = await startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], tradeIdStart: 5_000_000_000 });
   });
   afterAll(async () => {
     await sim.close();

@@ -1,4 +1,5 @@
-import { describeAdapterConformance, exchangeSim, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { bybitTradeId, startBybitSim } from '@tickgate/exchange-sim/bybit';
 import { BTC, INSTRUMENTS } from '../test/helpers.js';
 import { bybit } from './index.js';
 
@@ -23,5 +24,5 @@ describeAdapterConformance({
       errors: [{ name: 'retCode', body: readFixtureText(fixture('rest-error-generated.json')) }],
     },
   },
-  sim: async () => fromVenueSim(await exchangeSim.startBybitSim({ symbols: ['BTCUSDT'] }), { instrument: BTC, wsPath: '/v5/public/spot', tradeId: exchangeSim.bybitTradeId }),
+  sim: async () => fromVenueSim(await startBybitSim({ symbols: ['BTCUSDT'] }), { instrument: BTC, wsPath: '/v5/public/spot', tradeId: bybitTradeId }),
 });

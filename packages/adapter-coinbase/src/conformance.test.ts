@@ -1,4 +1,5 @@
-import { describeAdapterConformance, exchangeSim, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { startCoinbaseSim } from '@tickgate/exchange-sim/coinbase';
 import { BTC, INSTRUMENTS } from '../test/helpers.js';
 import { coinbase } from './index.js';
 
@@ -28,5 +29,5 @@ describeAdapterConformance({
       lastPrice: [{ name: 'ticker', body: readFixtureText(fixture('rest-ticker-generated.json')), instrument: 'BTC-USD', expect: '97123.45' }],
     },
   },
-  sim: async () => fromVenueSim(await exchangeSim.startCoinbaseSim({ symbols: ['BTC-USD'], tradeIdStart: 1_000_000 }), { instrument: BTC }),
+  sim: async () => fromVenueSim(await startCoinbaseSim({ symbols: ['BTC-USD'], tradeIdStart: 1_000_000 }), { instrument: BTC }),
 });

@@ -1,5 +1,5 @@
 import { instrumentMap, type FrameParser, type InstrumentInfo, type VenueAdapter } from '@tickgate/core';
-import { startBinanceSim } from '@tickgate/exchange-sim';
+import { startBinanceSim } from '@tickgate/exchange-sim/binance';
 import { canonicalDecimalOrUndefined, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { fieldMutations, genericBadFrames } from './bad-frames.js';

@@ -34,9 +34,3 @@ export type {
   SimTradeView,
   TradeFixture,
 } from './types.js';
-
-/**
- * The exchange simulators, for adapters' conformance tests (adapters may not import the simulator
- * package directly; the kit may): `exchangeSim.startBinanceSim()`, `exchangeSim.bybitTradeId`, …
- */
-export * as exchangeSim from '@tickgate/exchange-sim';

@@ -1,5 +1,5 @@
 import type { InstrumentInfo } from '@tickgate/core';
-import type { Faults, Market, SimTrade } from '@tickgate/exchange-sim';
+import type { Faults, Market, SimTrade } from '@tickgate/exchange-sim/kit';
 import { canonicalDecimal } from '@tickgate/schema';
 import type { ConformanceSim } from './types.js';
 

@@ -1,4 +1,5 @@
-import { describeAdapterConformance, exchangeSim, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { startKrakenSim } from '@tickgate/exchange-sim/kraken';
 import { BTC, INSTRUMENTS } from '../test/helpers.js';
 import { kraken } from './index.js';
 
@@ -26,5 +27,5 @@ describeAdapterConformance({
       errors: [{ name: 'unknown pair', body: readFixtureText(fixture('rest-error-generated.json')) }],
     },
   },
-  sim: async () => fromVenueSim(await exchangeSim.startKrakenSim({ symbols: ['BTC/USD'] }), { instrument: BTC, wsPath: '/v2' }),
+  sim: async () => fromVenueSim(await startKrakenSim({ symbols: ['BTC/USD'] }), { instrument: BTC, wsPath: '/v2' }),
 });

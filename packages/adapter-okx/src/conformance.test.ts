@@ -1,4 +1,5 @@
-import { describeAdapterConformance, exchangeSim, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { startOkxSim } from '@tickgate/exchange-sim/okx';
 import { BTC, INSTRUMENTS } from '../test/helpers.js';
 import { okx } from './index.js';
 
@@ -29,5 +30,5 @@ describeAdapterConformance({
       errors: [{ name: 'error code', body: readFixtureText(fixture('rest-error-generated.json')) }],
     },
   },
-  sim: async () => fromVenueSim(await exchangeSim.startOkxSim({ symbols: ['BTC-USDT'], tradeIdStart: 900_000_000 }), { instrument: BTC, wsPath: '/ws/v5/public' }),
+  sim: async () => fromVenueSim(await startOkxSim({ symbols: ['BTC-USDT'], tradeIdStart: 900_000_000 }), { instrument: BTC, wsPath: '/ws/v5/public' }),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, DEFAULT_RATE, USAGE, parseCli } from './cli.js';
+import { DEFAULT_PORT, DEFAULT_RATE, USAGE, listenFailure, parseCli } from './cli.js';
 
 describe('parseCli', () => {
   it('uses the command defaults', () => {
@@ -42,5 +42,23 @@ describe('parseCli', () => {
     for (const flag of ['--port', '--seed', '--rate', '--symbols', '--ping-interval-ms', '--skip-prob', '--rest-error-prob']) {
       expect(USAGE).toContain(flag);
     }
+  });
+});
+
+describe('listenFailure', () => {
+  const listenError = (code: string, extra: object = {}) => Object.assign(new Error(`listen ${code}`), { code, syscall: 'listen', ...extra });
+
+  it('names the flag to change when the port or address cannot be had', () => {
+    expect(listenFailure(listenError('EADDRINUSE', { address: '127.0.0.1', port: 9443 }))).toBe('port 9443 is already in use (set --port)');
+    expect(listenFailure(listenError('EACCES', { address: '127.0.0.1', port: 80 }))).toBe('port 80 needs privileges this process does not have (set --port)');
+    expect(listenFailure(listenError('EADDRNOTAVAIL', { address: '10.9.9.9', port: 9443 }))).toBe('address 10.9.9.9 is not on this machine (set --host)');
+  });
+
+  it('leaves every other error alone', () => {
+    expect(listenFailure(listenError('EMFILE'))).toBeUndefined();
+    expect(listenFailure(Object.assign(new Error('x'), { code: 'EADDRINUSE', syscall: 'connect' }))).toBeUndefined();
+    expect(listenFailure(new Error('invalid symbol "x"'))).toBeUndefined();
+    expect(listenFailure(null)).toBeUndefined();
+    expect(listenFailure('text')).toBeUndefined();
   });
 });

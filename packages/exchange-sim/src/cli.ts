@@ -197,3 +197,19 @@ export function parseCli(argv: readonly string[]): CliResult {
   };
   return venue === 'binance' ? { help: false, options } : { help: false, venue, options };
 }
+
+/** Why the server could not listen, in terms of the flags (`--port`, `--host`); undefined for any other error. */
+export function listenFailure(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (typeof e !== 'object' || e === null || e.syscall !== 'listen') return undefined;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `port ${e.port ?? '?'} is already in use (set --port)`;
+    case 'EACCES':
+      return `port ${e.port ?? '?'} needs privileges this process does not have (set --port)`;
+    case 'EADDRNOTAVAIL':
+      return `address ${e.address ?? '?'} is not on this machine (set --host)`;
+    default:
+      return undefined;
+  }
+}

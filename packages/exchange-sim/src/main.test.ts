@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -46,5 +47,28 @@ describe('the command', () => {
     expect(code).toBe(2);
     expect(err).toContain('--port must be');
     expect(err).toContain('Usage:');
+  });
+
+  it('says in one line that a busy port is busy, and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      // With a chaos timer too: the failed start must leave nothing running that keeps the process alive.
+      child = spawn(process.execPath, ['--conditions=@tickgate/source', '--import', 'tsx', MAIN, '--port', String(port), '--drop-every-ms', '50'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const proc = child;
+      let out = '';
+      let err = '';
+      proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      proc.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+      expect(err).toBe(`tickgate-sim: port ${port} is already in use (set --port)\n`);
+      expect(out).toBe('');
+      expect(code).toBe(1);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });

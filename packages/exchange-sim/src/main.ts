@@ -1,6 +1,6 @@
 import { startBinanceSim } from './binance/binance-sim.js';
 import { startBybitSim } from './bybit/bybit-sim.js';
-import { USAGE, parseCli, type Venue } from './cli.js';
+import { USAGE, listenFailure, parseCli, type Venue } from './cli.js';
 import { startCoinbaseSim } from './coinbase/coinbase-sim.js';
 import type { BinanceSimOptions } from './binance/binance-sim.js';
 import { startKrakenSim } from './kraken/kraken-sim.js';
@@ -65,7 +65,17 @@ async function main(): Promise<void> {
     return;
   }
   const venue: Venue = parsed.venue ?? 'binance';
-  const running = await startVenue(venue, parsed.options);
+  let running: Running;
+  try {
+    running = await startVenue(venue, parsed.options);
+  } catch (error) {
+    const reason = listenFailure(error);
+    if (reason === undefined) throw error;
+    // A port or address the user can change: one line that says which flag, no stack trace.
+    process.stderr.write(`tickgate-sim: ${reason}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

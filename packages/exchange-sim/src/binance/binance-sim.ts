@@ -1,14 +1,12 @@
-import type { IncomingMessage } from 'node:http';
 import { nowUs } from '../core/clock.js';
-import { handleControl } from '../core/control.js';
-import { Faults, type ChaosOptions, type FaultState } from '../core/faults.js';
-import { FrameSequencer } from '../core/frame-sequencer.js';
-import { clientIp, sendJson } from '../core/http-util.js';
-import { Market, type SimTrade } from '../core/market.js';
+import type { ChaosOptions } from '../core/faults.js';
+import { clientIp } from '../core/http-util.js';
+import type { TradeFanOut } from '../core/kit/fan-out.js';
+import { startVenueSim, type VenueConnections, type VenueSim, type VenueSimState, type VenueWsOptions } from '../core/kit/start.js';
+import type { Market } from '../core/market.js';
 import { KeyedSlidingWindow, WeightBudget } from '../core/rate-limit.js';
-import { startSimServer, type UpgradeRefusal } from '../core/server.js';
 import { BinanceConnection, TradePayloads, type BinanceWsLimits, type ConnectionInfo, type TradeStream } from './connection.js';
-import { handleBinanceRest } from './rest.js';
+import { binanceRestRoutes } from './rest.js';
 import { parseStreamUrl } from './stream-names.js';
 import { resolveSymbol, type SymbolInput } from './symbols.js';
 
@@ -39,12 +37,10 @@ export interface BinanceSimOptions {
   readonly chaos?: ChaosOptions;
 }
 
-export interface BinanceWsOptions extends BinanceWsLimits {
+export interface BinanceWsOptions extends BinanceWsLimits, VenueWsOptions {
   /** Connection attempts per IP per `connectionAttemptWindowMs`. Venue: 300 per 5 minutes. */
   readonly maxConnectionAttempts: number;
   readonly connectionAttemptWindowMs: number;
-  /** How long reordered frames may be held before they are released anyway. Default 100 ms. */
-  readonly reorderFlushMs: number;
 }
 
 export interface BinanceRestOptions {
@@ -74,76 +70,36 @@ export const BINANCE_REST_DEFAULTS: BinanceRestOptions = {
 };
 
 /** Live connections of the simulator. */
-export interface BinanceConnections {
-  readonly count: number;
-  list(): ConnectionInfo[];
-  get(id: number): ConnectionInfo | undefined;
-}
+export type BinanceConnections = VenueConnections<ConnectionInfo>;
 
-export interface BinanceSimState {
-  readonly venue: 'binance';
-  readonly wsUrl: string;
-  readonly restUrl: string;
-  readonly market: {
-    readonly running: boolean;
-    readonly rate: number;
-    readonly symbols: readonly { symbol: string; firstId?: number; lastId?: number; lastPrice: string }[];
-  };
-  readonly faults: FaultState;
-  readonly connections: readonly ConnectionInfo[];
-}
+export type BinanceSimState = VenueSimState<ConnectionInfo, 'binance'>;
 
 /** A running Binance spot simulator. */
-export interface BinanceSim {
-  readonly host: string;
-  readonly port: number;
+export interface BinanceSim extends VenueSim<BinanceConnection, 'binance'> {
   /** `ws://127.0.0.1:<port>`; append `/ws/btcusdt@trade` or `/stream?streams=…`. */
   readonly wsUrl: string;
   /** `http://127.0.0.1:<port>`; append `/api/v3/…`. */
   readonly restUrl: string;
-  /** The trade generator and its history (REST and WebSocket serve the same trades). */
-  readonly market: Market;
-  /** Fault injection and its counters. */
-  readonly faults: Faults;
-  readonly connections: BinanceConnections;
-  /** Weight used by an IP in the current window (default 127.0.0.1), and a reset of all REST limits. */
-  readonly rest: { usedWeight(ip?: string): number; resetLimits(): void };
-  state(): BinanceSimState;
-  /** Stop trading, terminate every connection and stop listening. */
-  close(): Promise<void>;
+  /**
+   * Weight used by an IP in the current window (default 127.0.0.1; `used` is the same), and a reset of all
+   * REST limits.
+   */
+  readonly rest: { used(ip?: string): number; usedWeight(ip?: string): number; resetLimits(): void };
 }
 
-/** Start a Binance spot simulator: WebSocket streams and REST on one port. */
-export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<BinanceSim> {
-  const wsOptions: BinanceWsOptions = { ...BINANCE_WS_DEFAULTS, ...options.ws };
-  const restOptions: BinanceRestOptions = { ...BINANCE_REST_DEFAULTS, ...options.rest };
-  const tradeIdStart = options.tradeIdStart ?? 1;
-  const aggIdStart = options.aggTradeIdStart ?? 1;
-  const aggIdOf = (tradeId: number) => tradeId - tradeIdStart + aggIdStart;
-  const tradeIdOf = (aggId: number) => aggId - aggIdStart + tradeIdStart;
-
-  const market = new Market({
-    symbols: (options.symbols ?? ['BTCUSDT']).map(resolveSymbol),
-    seed: options.seed ?? 1,
-    tradeIdStart,
-    ...(options.historySize !== undefined ? { historySize: options.historySize } : {}),
-    rate: options.rate ?? 0,
-    ...(options.burst ? { burst: options.burst } : {}),
-  });
-  const connections = new Map<number, BinanceConnection>();
-  const faults = new Faults({ list: () => [...connections.values()] }, { seed: options.seed ?? 1, ...(options.chaos ? { chaos: options.chaos } : {}) });
-  const budget = new WeightBudget({ limit: restOptions.weightLimit, windowMs: restOptions.weightWindowMs, banMs: restOptions.banMs });
-  const attempts = new KeyedSlidingWindow(wsOptions.maxConnectionAttempts, wsOptions.connectionAttemptWindowMs);
-  let nextConnectionId = 1;
-
-  // The connections a trade of `batchSymbol` goes to, with their streams of it: found once per batch of trades
-  // (`market.onTrades`), since nothing changes them while a batch is sent; found afresh for held (reordered)
-  // trades released by a timer.
+/**
+ * The kit's fan-out for Binance: the connections a trade of a batch goes to, with their streams of it, are
+ * found once per batch (nothing changes them while a batch is sent synchronously) and afresh for held
+ * (reordered) trades released by a timer; each trade's payloads are rendered once for all of them
+ * (`TradePayloads`); after each batch, the book ticker of its symbol.
+ */
+function binanceFanOut(connections: ReadonlyMap<number, BinanceConnection>, market: Market, aggIdOf: (tradeId: number) => number): TradeFanOut {
+  type Target = { connection: BinanceConnection; streams: readonly TradeStream[] };
   let batchSymbol: string | undefined;
-  let batchTargets: { connection: BinanceConnection; streams: readonly TradeStream[] }[] | undefined;
+  let batchTargets: Target[] | undefined;
   const targetsFor = (symbol: string) => {
     if (symbol === batchSymbol && batchTargets) return batchTargets;
-    const targets: { connection: BinanceConnection; streams: readonly TradeStream[] }[] = [];
+    const targets: Target[] = [];
     for (const connection of connections.values()) {
       const streams = connection.tradeStreams(symbol);
       if (streams) targets.push({ connection, streams });
@@ -152,122 +108,61 @@ export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<
     return targets;
   };
   const payloads = new TradePayloads();
-
-  const sequencer = new FrameSequencer<SimTrade>((trade, mode) => {
-    const targets = targetsFor(trade.symbol);
-    if (targets.length === 0) return;
-    payloads.set(trade, aggIdOf(trade.id), nowUs());
-    for (const target of targets) target.connection.sendTrade(target.streams, payloads, mode);
-  }, wsOptions.reorderFlushMs);
-
-  market.onTrades((symbol, trades) => {
-    batchSymbol = symbol;
-    batchTargets = undefined;
-    try {
-      for (const trade of trades) sequencer.push(symbol, trade, faults.decideFrame(symbol, trade.id));
-    } finally {
+  return {
+    batchStart(symbol) {
+      batchSymbol = symbol;
+      batchTargets = undefined;
+    },
+    deliver(group, mode) {
+      // One trade per group (Binance frames carry one trade each).
+      for (const trade of group.trades) {
+        const targets = targetsFor(trade.symbol);
+        if (targets.length === 0) continue;
+        payloads.set(trade, aggIdOf(trade.id), nowUs());
+        for (const target of targets) target.connection.sendTrade(target.streams, payloads, mode);
+      }
+    },
+    batchEnd(symbol) {
       batchSymbol = undefined;
       batchTargets = undefined;
-    }
-    const book = market.book(symbol);
-    for (const connection of connections.values()) connection.deliverBook(symbol, book);
-  });
-
-  const checkUpgrade = (req: IncomingMessage): UpgradeRefusal | undefined => {
-    if (!attempts.hit(clientIp(req))) {
-      return { status: 429, headers: { 'Retry-After': String(Math.ceil(wsOptions.connectionAttemptWindowMs / 1000)) } };
-    }
-    const parsed = parseStreamUrl(req.url ?? '/', wsOptions.maxStreams);
-    if (!parsed.ok) return { status: parsed.status, body: JSON.stringify({ code: -1, msg: parsed.msg }) };
-    return undefined;
-  };
-
-  const restContext = { market, faults, budget, aggIdOf, tradeIdOf };
-  let state: () => BinanceSimState = () => {
-    throw new Error('not started');
-  };
-  const server = await startSimServer({
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    port: options.port ?? 0,
-    checkUpgrade,
-    onConnection(ws, req) {
-      const parsed = parseStreamUrl(req.url ?? '/', wsOptions.maxStreams);
-      if (!parsed.ok) {
-        ws.terminate();
-        return;
-      }
-      const connection = new BinanceConnection(
-        nextConnectionId++,
-        ws,
-        { remoteAddress: clientIp(req), url: req.url ?? '/', ...parsed.value },
-        wsOptions,
-        (gone) => connections.delete(gone.id),
-      );
-      connections.set(connection.id, connection);
+      const book = market.book(symbol);
+      for (const connection of connections.values()) connection.deliverBook(symbol, book);
     },
-    handleHttp(req, res) {
-      if (handleControl(req, res, { faults, market, state: () => state() })) return;
-      handleBinanceRest(req, res, restContext).catch(() => {
-        if (!res.headersSent) sendJson(res, 500, '{"code":-1000,"msg":"An unknown error occurred while processing the request."}');
-      });
-    },
-  });
+  };
+}
 
-  const host = server.host;
-  const wsUrl = `ws://${host}:${server.port}`;
-  const restUrl = `http://${host}:${server.port}`;
-  state = () => ({
+/** Start a Binance spot simulator: WebSocket streams and REST on one port. */
+export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<BinanceSim> {
+  const tradeIdStart = options.tradeIdStart ?? 1;
+  const aggIdStart = options.aggTradeIdStart ?? 1;
+  const aggIdOf = (tradeId: number) => tradeId - tradeIdStart + aggIdStart;
+  const tradeIdOf = (aggId: number) => aggId - aggIdStart + tradeIdStart;
+  const sim = await startVenueSim(options, {
     venue: 'binance',
-    wsUrl,
-    restUrl,
-    market: {
-      running: market.running,
-      rate: market.rate,
-      symbols: market.symbols().map((s) => {
-        const firstId = market.firstId(s.symbol);
-        const lastId = market.lastId(s.symbol);
-        return {
-          symbol: s.symbol,
-          ...(firstId !== undefined ? { firstId } : {}),
-          ...(lastId !== undefined ? { lastId } : {}),
-          lastPrice: market.lastPrice(s.symbol),
-        };
-      }),
+    defaultSymbols: ['BTCUSDT'],
+    resolveSymbol,
+    wsDefaults: BINANCE_WS_DEFAULTS,
+    restDefaults: BINANCE_REST_DEFAULTS,
+    build: ({ ws, rest, market }) => {
+      const attempts = new KeyedSlidingWindow(ws.maxConnectionAttempts, ws.connectionAttemptWindowMs);
+      const budget = new WeightBudget({ limit: rest.weightLimit, windowMs: rest.weightWindowMs, banMs: rest.banMs });
+      return {
+        checkUpgrade(req) {
+          if (!attempts.hit(clientIp(req))) {
+            return { status: 429, headers: { 'Retry-After': String(Math.ceil(ws.connectionAttemptWindowMs / 1000)) } };
+          }
+          const parsed = parseStreamUrl(req.url ?? '/', ws.maxStreams);
+          if (!parsed.ok) return { status: parsed.status, body: JSON.stringify({ code: -1, msg: parsed.msg }) };
+          return undefined;
+        },
+        createConnection(ctx) {
+          const parsed = parseStreamUrl(ctx.url, ws.maxStreams);
+          return parsed.ok ? new BinanceConnection(ctx, parsed.value, ws) : undefined;
+        },
+        fanOut: (connections) => binanceFanOut(connections, market, aggIdOf),
+        rest: binanceRestRoutes({ market, budget, aggIdOf, tradeIdOf }),
+      };
     },
-    faults: faults.state(),
-    connections: [...connections.values()].map((c) => c.info()),
   });
-  if ((options.rate ?? 0) > 0 || options.burst) market.start();
-
-  let closed: Promise<void> | undefined;
-  return {
-    host,
-    port: server.port,
-    wsUrl,
-    restUrl,
-    market,
-    faults,
-    connections: {
-      get count() {
-        return connections.size;
-      },
-      list: () => [...connections.values()].map((c) => c.info()),
-      get: (id) => connections.get(id)?.info(),
-    },
-    rest: {
-      usedWeight: (ip = '127.0.0.1') => budget.used(ip),
-      resetLimits: () => budget.reset(),
-    },
-    state: () => state(),
-    close() {
-      closed ??= (async () => {
-        market.stop();
-        faults.dispose();
-        sequencer.dispose();
-        for (const connection of connections.values()) connection.drop();
-        await server.close();
-      })();
-      return closed;
-    },
-  };
+  return { ...sim, rest: { ...sim.rest, usedWeight: sim.rest.used } };
 }

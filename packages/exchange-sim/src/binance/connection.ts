@@ -1,7 +1,6 @@
-import type { WebSocket } from 'ws';
 import { nowUs } from '../core/clock.js';
-import type { FaultTarget } from '../core/faults.js';
 import type { DeliveryMode } from '../core/frame-sequencer.js';
+import { SimConnection, type VenueConnectionContext } from '../core/kit/connection.js';
 import type { BookTop, SimTrade } from '../core/market.js';
 import { SlidingWindow } from '../core/rate-limit.js';
 import {
@@ -91,53 +90,49 @@ export interface ConnectionInfo {
   readonly stalled: boolean;
 }
 
-/** One client WebSocket of the Binance simulator: its streams, limits, heartbeat and faults. */
-export class BinanceConnection implements FaultTarget {
+/** What a connection's URL asked for (`parseStreamUrl`). */
+export interface BinanceConnectionUrl {
+  readonly combined: boolean;
+  readonly streams: readonly string[];
+  readonly microseconds: boolean;
+}
+
+/**
+ * One client WebSocket of the Binance simulator: its streams, limits, heartbeat and faults. The server renders
+ * each trade once for every connection (`TradePayloads`), so trades reach it through `tradeStreams` and
+ * `sendTrade` rather than a per-connection render.
+ */
+export class BinanceConnection extends SimConnection<ConnectionInfo> {
   private streams: string[];
   /** The subscribed streams by symbol, in subscription order: trade and aggTrade streams, bookTicker streams. */
   private tradeStreamsBySymbol = new Map<string, TradeStream[]>();
   private bookStreamsBySymbol = new Map<string, string[]>();
   private combined: boolean;
   private readonly microseconds: boolean;
-  private readonly openedAt = Date.now();
   private readonly incoming: SlidingWindow;
   private readonly pendingPings = new Map<string, NodeJS.Timeout>();
-  private pingTimer: NodeJS.Timeout | undefined;
-  private lifetimeTimer: NodeJS.Timeout | undefined;
-  private stalledUntil = 0;
-  private closing = false;
-  private counts = { messagesReceived: 0, framesSent: 0, pingsSent: 0, pongsReceived: 0 };
+  private pingsSent = 0;
+  private pongsReceived = 0;
 
   constructor(
-    readonly id: number,
-    private readonly ws: WebSocket,
-    private readonly meta: { remoteAddress: string; url: string; combined: boolean; streams: readonly string[]; microseconds: boolean },
+    ctx: VenueConnectionContext,
+    opened: BinanceConnectionUrl,
     private readonly limits: BinanceWsLimits,
-    onGone: (connection: BinanceConnection) => void,
   ) {
-    this.combined = meta.combined;
-    this.microseconds = meta.microseconds;
+    super(ctx);
+    this.combined = opened.combined;
+    this.microseconds = opened.microseconds;
     this.streams = [];
-    this.setStreams(meta.streams);
+    this.setStreams(opened.streams);
     this.incoming = new SlidingWindow(limits.maxMessagesPerSecond, limits.messageWindowMs);
-    ws.on('message', (data) => {
-      if (!this.countIncoming()) return;
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      this.onRequest(text);
-    });
-    ws.on('ping', () => this.countIncoming());
-    ws.on('pong', (payload) => {
-      this.counts.pongsReceived++;
-      if (!this.countIncoming()) return;
+    this.ws.on('ping', () => this.receive());
+    this.ws.on('pong', (payload) => {
+      this.pongsReceived++;
+      if (!this.receive()) return;
       this.onPong(payload.toString('utf8'));
     });
-    ws.on('error', () => undefined);
-    ws.on('close', () => {
-      this.stopTimers();
-      onGone(this);
-    });
-    this.pingTimer = setInterval(() => this.ping(), limits.pingIntervalMs);
-    this.lifetimeTimer = setTimeout(() => this.close(1000, 'connection lifetime reached'), limits.lifetimeMs);
+    this.every(limits.pingIntervalMs, () => this.ping());
+    this.after(limits.lifetimeMs, () => this.close(1000, 'connection lifetime reached'));
   }
 
   /**
@@ -172,29 +167,14 @@ export class BinanceConnection implements FaultTarget {
     for (const name of names) this.write(this.combined ? combinedFrame(name, payload) : payload);
   }
 
-  // ---- FaultTarget --------------------------------------------------------------------------------
-
-  drop(): void {
-    this.closing = true;
-    this.stopTimers();
-    this.ws.terminate();
-  }
-
-  close(code: number, reason: string): void {
-    if (this.closing) return;
-    this.closing = true;
-    this.stopTimers();
-    this.ws.close(code, reason);
-  }
-
-  stall(ms: number): void {
-    this.stalledUntil = Math.max(this.stalledUntil, Date.now() + ms);
+  override stall(ms: number): void {
+    super.stall(ms);
     // Nothing is sent while stalled, so no pong can be owed for pings sent before.
-    for (const timer of this.pendingPings.values()) clearTimeout(timer);
+    for (const timer of this.pendingPings.values()) this.cancel(timer);
     this.pendingPings.clear();
   }
 
-  notifyShutdown(): void {
+  override notifyShutdown(): void {
     const payload = serverShutdownPayload(timeIn(nowUs(), this.microseconds));
     this.send(this.combined ? combinedFrame(SHUTDOWN_STREAM, payload) : payload);
   }
@@ -202,46 +182,27 @@ export class BinanceConnection implements FaultTarget {
   info(): ConnectionInfo {
     return {
       id: this.id,
-      remoteAddress: this.meta.remoteAddress,
-      url: this.meta.url,
+      remoteAddress: this.remoteAddress,
+      url: this.url,
       combined: this.combined,
       timeUnit: this.microseconds ? 'MICROSECOND' : 'MILLISECOND',
       streams: [...this.streams],
       openedAt: this.openedAt,
       ...this.counts,
+      pingsSent: this.pingsSent,
+      pongsReceived: this.pongsReceived,
       stalled: this.isStalled(),
     };
   }
 
-  private isStalled(): boolean {
-    return Date.now() < this.stalledUntil;
-  }
-
-  private canSend(): boolean {
-    return !this.closing && !this.isStalled() && this.ws.readyState === this.ws.OPEN;
-  }
-
-  private send(frame: string): void {
-    if (this.isStalled() || this.ws.readyState !== this.ws.OPEN) return;
-    this.write(frame);
-  }
-
-  /** Send without checks: the caller has checked `canSend` (per batch). */
-  private write(frame: string): void {
-    this.counts.framesSent++;
-    this.ws.send(frame);
-  }
-
-  /** Count one incoming message; over the limit the connection is closed and false is returned. */
-  private countIncoming(): boolean {
-    if (this.closing) return false;
-    this.counts.messagesReceived++;
+  /** Incoming messages (text, ping, pong) past the per-window limit close the connection. */
+  protected override admit(): boolean {
     if (this.incoming.hit()) return true;
     this.close(1008, 'Too many messages');
     return false;
   }
 
-  private onRequest(text: string): void {
+  protected onText(text: string): void {
     const outcome = handleRequest(text, { streams: this.streams, combined: this.combined, maxStreams: this.limits.maxStreams });
     if (outcome.streams) this.setStreams(outcome.streams);
     if (outcome.combined !== undefined) this.combined = outcome.combined;
@@ -267,17 +228,15 @@ export class BinanceConnection implements FaultTarget {
   }
 
   private ping(): void {
-    if (this.closing || this.isStalled() || this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.canSend()) return;
     const payload = String(Date.now());
-    this.counts.pingsSent++;
+    this.pingsSent++;
     this.ws.ping(payload);
     if (this.pendingPings.has(payload)) return;
+    // No pong echoing this ping in time: the connection is dropped.
     this.pendingPings.set(
       payload,
-      setTimeout(() => {
-        // No pong echoing this ping in time: the connection is dropped.
-        this.drop();
-      }, this.limits.pongTimeoutMs),
+      this.after(this.limits.pongTimeoutMs, () => this.drop()),
     );
   }
 
@@ -286,18 +245,9 @@ export class BinanceConnection implements FaultTarget {
     if (!timer) return; // unsolicited pong: allowed, but it does not keep the connection alive
     // A pong answers its ping and every older one.
     for (const [key, t] of this.pendingPings) {
-      clearTimeout(t);
+      this.cancel(t);
       this.pendingPings.delete(key);
       if (key === payload) break;
     }
-  }
-
-  private stopTimers(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.lifetimeTimer) clearTimeout(this.lifetimeTimer);
-    for (const timer of this.pendingPings.values()) clearTimeout(timer);
-    this.pendingPings.clear();
-    this.pingTimer = undefined;
-    this.lifetimeTimer = undefined;
   }
 }

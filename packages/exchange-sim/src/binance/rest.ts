@@ -1,8 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nowUs } from '../core/clock.js';
-import type { Faults } from '../core/faults.js';
 import { formatUnits, toUnits } from '../core/fixed-point.js';
-import { clientIp, sendJson } from '../core/http-util.js';
+import type { RestLimiter, VenueRestAnswer, VenueRestRequest, VenueRestRoutes } from '../core/kit/rest.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
 import type { WeightBudget } from '../core/rate-limit.js';
 import { timeIn } from './messages.js';
@@ -14,7 +12,6 @@ const MAX_LIMIT = 1000;
 
 export interface BinanceRestContext {
   readonly market: Market;
-  readonly faults: Faults;
   readonly budget: WeightBudget;
   /** Aggregate id of a trade id, and back (one aggregate per trade). */
   readonly aggIdOf: (tradeId: number) => number;
@@ -248,39 +245,28 @@ function limitBody(status: number, limit: number, untilMs: number) {
       };
 }
 
-/** Serve one Binance REST request (`/api/v3/...`), with weights, limits, errors and REST faults. */
-export async function handleBinanceRest(req: IncomingMessage, res: ServerResponse, ctx: BinanceRestContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://sim.invalid');
-  const endpoint = ENDPOINTS[url.pathname];
-  const ip = clientIp(req);
-  const weightHeader = () => ({ [WEIGHT_HEADER]: String(ctx.budget.used(ip)) });
-  if (!endpoint) {
-    sendJson(res, 404, JSON.stringify({ code: -1000, msg: `Unknown path ${url.pathname}` }));
-    return;
-  }
-  if (req.method !== 'GET') {
-    sendJson(res, 405, JSON.stringify({ code: -1000, msg: `Method ${req.method ?? ''} not allowed` }));
-    return;
-  }
-  const fault = ctx.faults.decideRest();
-  if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-  if (fault.status !== undefined) {
-    const retry: Record<string, string> = fault.retryAfterSec !== undefined ? { 'Retry-After': String(fault.retryAfterSec) } : {};
-    const body =
-      fault.status === 429 || fault.status === 418
-        ? limitBody(fault.status, ctx.budget.options.limit, Date.now() + (fault.retryAfterSec ?? 0) * 1000)
-        : (FORCED_BODIES[fault.status] ?? FORCED_BODIES[500]);
-    sendJson(res, fault.status, JSON.stringify(body), { ...weightHeader(), ...retry });
-    return;
-  }
-  const decision = ctx.budget.charge(ip, endpoint.weight(url.searchParams));
-  if (decision.status !== 200) {
-    sendJson(res, decision.status, JSON.stringify(limitBody(decision.status, ctx.budget.options.limit, decision.untilMs)), {
-      ...weightHeader(),
-      'Retry-After': String(decision.retryAfterSec),
-    });
-    return;
-  }
+const answer = (status: number, body: unknown, headers?: Record<string, string>): VenueRestAnswer => ({
+  status,
+  body: JSON.stringify(body),
+  ...(headers ? { headers } : {}),
+});
+
+/** The weight budget as the kit's REST limit: each request spends its endpoint's weight. */
+function weightLimit(budget: WeightBudget): RestLimiter {
+  return {
+    admit(req) {
+      const endpoint = ENDPOINTS[req.url.pathname] as Endpoint; // screened: a known endpoint
+      const decision = budget.charge(req.ip, endpoint.weight(req.url.searchParams));
+      return decision.status === 200 ? undefined : { status: decision.status, retryAfterSec: decision.retryAfterSec, untilMs: decision.untilMs };
+    },
+    used: (ip) => budget.used(ip),
+    reset: () => budget.reset(),
+  };
+}
+
+/** One request to a known endpoint: its time unit, then the endpoint's answer or its `ApiError`. */
+function handle(req: VenueRestRequest, ctx: BinanceRestContext): VenueRestAnswer {
+  const endpoint = ENDPOINTS[req.url.pathname] as Endpoint;
   try {
     const unit = req.headers[TIME_UNIT_HEADER];
     const unitText = Array.isArray(unit) ? unit[0] : unit;
@@ -288,13 +274,29 @@ export async function handleBinanceRest(req: IncomingMessage, res: ServerRespons
       throw new ApiError(400, -1100, `Invalid value for header X-MBX-TIME-UNIT: ${unitText}`);
     }
     const microseconds = unitText !== undefined && /^MICROSECOND$/i.test(unitText);
-    const body = endpoint.handle({ params: url.searchParams, microseconds }, ctx);
-    sendJson(res, 200, JSON.stringify(body), weightHeader());
+    return answer(200, endpoint.handle({ params: req.url.searchParams, microseconds }, ctx));
   } catch (error) {
-    if (error instanceof ApiError) {
-      sendJson(res, error.status, JSON.stringify({ code: error.code, msg: error.message }), weightHeader());
-    } else {
-      sendJson(res, 500, JSON.stringify(FORCED_BODIES[500]), weightHeader());
-    }
+    if (error instanceof ApiError) return answer(error.status, { code: error.code, msg: error.message });
+    throw error;
   }
+}
+
+/**
+ * Binance's REST (`/api/v3/...`) as kit routes: an unknown path or method is answered first, free of weight
+ * and faults; then REST faults, the weight budget (429, then 418), the endpoint. Every answer after the
+ * screen carries the weight used (`X-MBX-USED-WEIGHT-1M`).
+ */
+export function binanceRestRoutes(ctx: BinanceRestContext): VenueRestRoutes {
+  return {
+    screen(req) {
+      if (!ENDPOINTS[req.url.pathname]) return answer(404, { code: -1000, msg: `Unknown path ${req.url.pathname}` });
+      if (req.method !== 'GET') return answer(405, { code: -1000, msg: `Method ${req.method} not allowed` });
+      return undefined;
+    },
+    handle: (req) => handle(req, ctx),
+    limiter: weightLimit(ctx.budget),
+    tooManyRequests: (status, retryAfterSec, _source, untilMs) => answer(status, limitBody(status, ctx.budget.options.limit, untilMs), { 'Retry-After': String(retryAfterSec) }),
+    errorAnswer: (status) => answer(status, FORCED_BODIES[status] ?? FORCED_BODIES[500]),
+    headers: (req) => ({ [WEIGHT_HEADER]: String(ctx.budget.used(req.ip)) }),
+  };
 }

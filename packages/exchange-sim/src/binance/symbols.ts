@@ -1,3 +1,4 @@
+import type { VenueSymbolInput } from '../core/kit/symbols.js';
 import type { SymbolSpec } from '../core/market.js';
 
 /** Symbols the simulator knows without being told their assets and increments. */
@@ -13,7 +14,7 @@ const KNOWN: Record<string, Omit<SymbolSpec, 'symbol' | 'status'>> = {
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY'];
 
 /** A symbol given by name only, or with some of its properties. */
-export type SymbolInput = string | ({ readonly symbol: string } & Partial<Omit<SymbolSpec, 'symbol'>>);
+export type SymbolInput = VenueSymbolInput;
 
 /** Fill in a symbol's spec: from the known table, else base/quote split on a known quote asset. */
 export function resolveSymbol(input: SymbolInput): SymbolSpec {

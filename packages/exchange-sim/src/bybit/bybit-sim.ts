@@ -1,15 +1,8 @@
 import type { SymbolSpec } from '../core/market.js';
-import {
-  groupByTakerOrder,
-  resolveCheckedSymbol,
-  startDefinedVenueSim,
-  type VenueRestOptions,
-  type VenueSim,
-  type VenueSimOptions,
-  type VenueSymbolInput,
-  type VenueSymbolRules,
-  type VenueWsOptions,
-} from '../core/venue-kit.js';
+import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
+import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { resolveCheckedSymbol, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { BybitConnection, type BybitWsLimits } from './connection.js';
 import { bybitAnswer, handleBybitRest } from './rest.js';
 
@@ -33,7 +26,7 @@ export type BybitSimOptions = VenueSimOptions<BybitWsOptions, BybitRestOptions>;
  * - `wsUrl`: `ws://127.0.0.1:<port>`; connect to `${wsUrl}/v5/public/spot`.
  * - `restUrl`: `http://127.0.0.1:<port>`; append `/v5/market/recent-trade?category=spot&symbol=BTCUSDT`.
  */
-export type BybitSim = VenueSim;
+export type BybitSim = VenueSim<BybitConnection>;
 
 const QUOTES = ['USDT', 'USDC', 'BTC', 'ETH', 'EUR'];
 
@@ -59,21 +52,27 @@ export function resolveBybitSymbol(input: VenueSymbolInput): SymbolSpec {
 
 /** Start a Bybit v5 spot simulator: public WebSocket at `/v5/public/spot` (`publicTrade`) and market REST. */
 export async function startBybitSim(options: BybitSimOptions = {}): Promise<BybitSim> {
-  return startDefinedVenueSim(options, {
+  return startVenueSim(options, {
     venue: 'bybit',
     defaultSymbols: ['BTCUSDT'],
     resolveSymbol: resolveBybitSymbol,
     defaultSweeps: { probability: 0.2, maxTrades: 3 },
     wsDefaults: BYBIT_WS_DEFAULTS,
     restDefaults: BYBIT_REST_DEFAULTS,
-    groupTrades: groupByTakerOrder,
-    checkUpgrade: (_req, url) => (url.pathname === '/v5/public/spot' ? undefined : { status: 404 }),
-    createConnection: (ctx, ws, seed) => new BybitConnection(ctx, ws, seed),
-    handleRest: handleBybitRest,
-    tooManyRequests: (status, retryAfterSec, source) =>
-      source === 'limit'
-        ? { status: 403, body: '{"retCode":403,"retMsg":"access too frequent"}', headers: { 'Retry-After': String(retryAfterSec) } }
-        : { ...bybitAnswer(status, 10006, 'Too many visits!'), headers: { 'Retry-After': String(retryAfterSec) } },
-    errorAnswer: (status) => (status === 404 ? bybitAnswer(404, 10001, 'Not Found') : bybitAnswer(status, 10016, 'Service unavailable, please try again later')),
+    build: ({ ws, rest, seed }) => ({
+      groupTrades: groupByTakerOrder,
+      checkUpgrade: (_req, url) => (url.pathname === '/v5/public/spot' ? undefined : { status: 404 }),
+      createConnection: (ctx) => new BybitConnection(ctx, ws, seed),
+      fanOut: deliverToEach,
+      rest: {
+        handle: handleBybitRest,
+        limiter: requestCountLimit(rest),
+        tooManyRequests: (status, retryAfterSec, source) =>
+          source === 'limit'
+            ? { status: 403, body: '{"retCode":403,"retMsg":"access too frequent"}', headers: { 'Retry-After': String(retryAfterSec) } }
+            : { ...bybitAnswer(status, 10006, 'Too many visits!'), headers: { 'Retry-After': String(retryAfterSec) } },
+        errorAnswer: (status) => (status === 404 ? bybitAnswer(404, 10001, 'Not Found') : bybitAnswer(status, 10016, 'Service unavailable, please try again later')),
+      },
+    }),
   });
 }

@@ -1,15 +1,8 @@
 import type { SymbolSpec } from '../core/market.js';
-import {
-  resolveCheckedSymbol,
-  splitSymbolOn,
-  startDefinedVenueSim,
-  type VenueRestOptions,
-  type VenueSim,
-  type VenueSimOptions,
-  type VenueSymbolInput,
-  type VenueSymbolRules,
-  type VenueWsOptions,
-} from '../core/venue-kit.js';
+import { deliverToEach } from '../core/kit/fan-out.js';
+import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { CoinbaseConnection, type CoinbaseWsLimits } from './connection.js';
 import { coinbaseError, handleCoinbaseRest } from './rest.js';
 
@@ -32,7 +25,7 @@ export type CoinbaseSimOptions = Omit<VenueSimOptions<CoinbaseWsOptions, Coinbas
  * - `wsUrl`: `ws://127.0.0.1:<port>`: the feed root, where clients send `subscribe`.
  * - `restUrl`: `http://127.0.0.1:<port>`; append `/products/BTC-USD/trades`.
  */
-export type CoinbaseSim = VenueSim;
+export type CoinbaseSim = VenueSim<CoinbaseConnection>;
 
 const RULES: VenueSymbolRules = {
   known: {
@@ -53,19 +46,25 @@ export function resolveCoinbaseProduct(input: VenueSymbolInput): SymbolSpec {
 
 /** Start a Coinbase Exchange simulator: the WebSocket feed (`matches`, `heartbeat`) and public REST. */
 export async function startCoinbaseSim(options: CoinbaseSimOptions = {}): Promise<CoinbaseSim> {
-  return startDefinedVenueSim(options, {
+  return startVenueSim(options, {
     venue: 'coinbase',
     defaultSymbols: ['BTC-USD'],
     resolveSymbol: resolveCoinbaseProduct,
     wsDefaults: COINBASE_WS_DEFAULTS,
     restDefaults: COINBASE_REST_DEFAULTS,
-    checkUpgrade: (_req, url) => (url.pathname === '/' ? undefined : { status: 404, body: '{"message":"NotFound"}' }),
-    createConnection: (ctx, ws) => new CoinbaseConnection(ctx, ws),
-    handleRest: handleCoinbaseRest,
-    tooManyRequests: (status, retryAfterSec) => ({
-      ...coinbaseError(status, 'Public rate limit exceeded'),
-      headers: { 'Retry-After': String(retryAfterSec) },
+    build: ({ ws, rest }) => ({
+      checkUpgrade: (_req, url) => (url.pathname === '/' ? undefined : { status: 404, body: '{"message":"NotFound"}' }),
+      createConnection: (ctx) => new CoinbaseConnection(ctx, ws),
+      fanOut: deliverToEach,
+      rest: {
+        handle: handleCoinbaseRest,
+        limiter: requestCountLimit(rest),
+        tooManyRequests: (status, retryAfterSec) => ({
+          ...coinbaseError(status, 'Public rate limit exceeded'),
+          headers: { 'Retry-After': String(retryAfterSec) },
+        }),
+        errorAnswer: (status) => coinbaseError(status, status === 404 ? 'NotFound' : status === 503 ? 'Service Unavailable' : 'Internal server error'),
+      },
     }),
-    errorAnswer: (status) => coinbaseError(status, status === 404 ? 'NotFound' : status === 503 ? 'Service Unavailable' : 'Internal server error'),
   });
 }

@@ -1,6 +1,8 @@
 import { nowUs } from '../core/clock.js';
 import type { DeliveryMode } from '../core/frame-sequencer.js';
-import { VenueConnection, malformJson, parseObject, type TradeGroup, type VenueConnectionContext } from '../core/venue-kit.js';
+import { VenueConnection, type VenueConnectionContext } from '../core/kit/connection.js';
+import type { TradeGroup } from '../core/kit/fan-out.js';
+import { malformJson, parseObject } from '../core/kit/render.js';
 import { errorMessage, heartbeatMessage, matchMessage, sequenceOf, subscriptionsMessage } from './messages.js';
 
 /** Channels the simulator serves. */

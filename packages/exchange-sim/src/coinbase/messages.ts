@@ -1,7 +1,7 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { SimTrade } from '../core/market.js';
 import { Rng, hashString } from '../core/rng.js';
-import { rfc3339Micros, uuidFrom } from '../core/venue-kit.js';
+import { rfc3339Micros, uuidFrom } from '../core/kit/render.js';
 
 /** Coinbase's `side` is the **maker's** side: a taker buy (buyer not the maker) is `"sell"`. */
 export function makerSide(trade: SimTrade): 'buy' | 'sell' {

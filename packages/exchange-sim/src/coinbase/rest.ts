@@ -1,6 +1,7 @@
 import { formatUnits, toUnits } from '../core/fixed-point.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
-import { rfc3339Micros, type VenueRestAnswer, type VenueRestRequest } from '../core/venue-kit.js';
+import { rfc3339Micros } from '../core/kit/render.js';
+import type { VenueRestAnswer, VenueRestRequest } from '../core/kit/rest.js';
 import { restTradeRow } from './messages.js';
 
 /** Most trades one `/products/<id>/trades` page returns (also the default `limit`). */

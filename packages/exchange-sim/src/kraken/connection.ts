@@ -1,6 +1,8 @@
 import { nowUs } from '../core/clock.js';
 import type { DeliveryMode } from '../core/frame-sequencer.js';
-import { VenueConnection, malformJson, parseObject, rfc3339Micros, type TradeGroup, type VenueConnectionContext } from '../core/venue-kit.js';
+import { VenueConnection, type VenueConnectionContext } from '../core/kit/connection.js';
+import type { TradeGroup } from '../core/kit/fan-out.js';
+import { malformJson, parseObject, rfc3339Micros } from '../core/kit/render.js';
 import { HEARTBEAT, methodAnswer, statusMessage, tradeMessage } from './messages.js';
 
 export interface KrakenWsLimits {

@@ -1,16 +1,8 @@
 import type { SymbolSpec } from '../core/market.js';
-import {
-  groupByTakerOrder,
-  resolveCheckedSymbol,
-  splitSymbolOn,
-  startDefinedVenueSim,
-  type VenueRestOptions,
-  type VenueSim,
-  type VenueSimOptions,
-  type VenueSymbolInput,
-  type VenueSymbolRules,
-  type VenueWsOptions,
-} from '../core/venue-kit.js';
+import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
+import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { KrakenConnection, type KrakenWsLimits } from './connection.js';
 import { handleKrakenRest, krakenError } from './rest.js';
 
@@ -34,7 +26,7 @@ export type KrakenSimOptions = VenueSimOptions<KrakenWsOptions, KrakenRestOption
  * - `wsUrl`: `ws://127.0.0.1:<port>`; connect to `${wsUrl}/v2`.
  * - `restUrl`: `http://127.0.0.1:<port>`; append `/0/public/Trades?pair=XBTUSD`.
  */
-export type KrakenSim = VenueSim;
+export type KrakenSim = VenueSim<KrakenConnection>;
 
 const RULES: VenueSymbolRules = {
   known: {
@@ -55,18 +47,24 @@ export function resolveKrakenSymbol(input: VenueSymbolInput): SymbolSpec {
 
 /** Start a Kraken simulator: WebSocket v2 at `/v2` (`trade`, `heartbeat`, `status`, ping) and public REST. */
 export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<KrakenSim> {
-  return startDefinedVenueSim(options, {
+  return startVenueSim(options, {
     venue: 'kraken',
     defaultSymbols: ['BTC/USD'],
     resolveSymbol: resolveKrakenSymbol,
     defaultSweeps: { probability: 0.3, maxTrades: 4 },
     wsDefaults: KRAKEN_WS_DEFAULTS,
     restDefaults: KRAKEN_REST_DEFAULTS,
-    groupTrades: groupByTakerOrder,
-    checkUpgrade: (_req, url) => (url.pathname === '/v2' ? undefined : { status: 404 }),
-    createConnection: (ctx, ws) => new KrakenConnection(ctx, ws),
-    handleRest: handleKrakenRest,
-    tooManyRequests: (status, retryAfterSec) => ({ ...krakenError('EGeneral:Too many requests', status), headers: { 'Retry-After': String(retryAfterSec) } }),
-    errorAnswer: (status) => krakenError(status === 404 ? 'EGeneral:Unknown method' : 'EService:Unavailable', status),
+    build: ({ ws, rest }) => ({
+      groupTrades: groupByTakerOrder,
+      checkUpgrade: (_req, url) => (url.pathname === '/v2' ? undefined : { status: 404 }),
+      createConnection: (ctx) => new KrakenConnection(ctx, ws),
+      fanOut: deliverToEach,
+      rest: {
+        handle: handleKrakenRest,
+        limiter: requestCountLimit(rest),
+        tooManyRequests: (status, retryAfterSec) => ({ ...krakenError('EGeneral:Too many requests', status), headers: { 'Retry-After': String(retryAfterSec) } }),
+        errorAnswer: (status) => krakenError(status === 404 ? 'EGeneral:Unknown method' : 'EService:Unavailable', status),
+      },
+    }),
   });
 }

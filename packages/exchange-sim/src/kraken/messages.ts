@@ -1,7 +1,7 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { SimTrade } from '../core/market.js';
 import { hashString } from '../core/rng.js';
-import { rfc3339Micros } from '../core/venue-kit.js';
+import { rfc3339Micros } from '../core/kit/render.js';
 
 /** Taker side: `buy` when the buyer was not the maker. */
 export function takerSide(trade: SimTrade): 'buy' | 'sell' {

@@ -1,6 +1,7 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
-import { decimalsOf, type VenueRestAnswer, type VenueRestRequest } from '../core/venue-kit.js';
+import { decimalsOf } from '../core/kit/render.js';
+import type { VenueRestAnswer, VenueRestRequest } from '../core/kit/rest.js';
 import { restTradeRow } from './messages.js';
 
 /** Most trades one `Trades` page returns (also the default `count`). */

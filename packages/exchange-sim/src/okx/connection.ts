@@ -1,6 +1,8 @@
 import type { DeliveryMode } from '../core/frame-sequencer.js';
 import { Rng } from '../core/rng.js';
-import { VenueConnection, malformJson, parseObject, type TradeGroup, type VenueConnectionContext } from '../core/venue-kit.js';
+import { VenueConnection, type VenueConnectionContext } from '../core/kit/connection.js';
+import type { TradeGroup } from '../core/kit/fan-out.js';
+import { malformJson, parseObject } from '../core/kit/render.js';
 import { eventMessage, tradesPush } from './messages.js';
 
 export interface OkxWsLimits {

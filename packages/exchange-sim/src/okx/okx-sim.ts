@@ -1,16 +1,8 @@
 import type { SymbolSpec } from '../core/market.js';
-import {
-  groupByTakerOrder,
-  resolveCheckedSymbol,
-  splitSymbolOn,
-  startDefinedVenueSim,
-  type VenueRestOptions,
-  type VenueSim,
-  type VenueSimOptions,
-  type VenueSymbolInput,
-  type VenueSymbolRules,
-  type VenueWsOptions,
-} from '../core/venue-kit.js';
+import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
+import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { OkxConnection, type OkxWsLimits } from './connection.js';
 import { handleOkxRest, okxAnswer } from './rest.js';
 
@@ -34,7 +26,7 @@ export type OkxSimOptions = VenueSimOptions<OkxWsOptions, OkxRestOptions>;
  * - `wsUrl`: `ws://127.0.0.1:<port>`; connect to `${wsUrl}/ws/v5/public`.
  * - `restUrl`: `http://127.0.0.1:<port>`; append `/api/v5/market/trades?instId=BTC-USDT`.
  */
-export type OkxSim = VenueSim;
+export type OkxSim = VenueSim<OkxConnection>;
 
 const RULES: VenueSymbolRules = {
   known: {
@@ -55,19 +47,25 @@ export function resolveOkxInstrument(input: VenueSymbolInput): SymbolSpec {
 
 /** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`) and public REST. */
 export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> {
-  return startDefinedVenueSim(options, {
+  return startVenueSim(options, {
     venue: 'okx',
     defaultSymbols: ['BTC-USDT'],
     resolveSymbol: resolveOkxInstrument,
     defaultSweeps: { probability: 0.3, maxTrades: 5 },
     wsDefaults: OKX_WS_DEFAULTS,
     restDefaults: OKX_REST_DEFAULTS,
-    groupTrades: groupByTakerOrder,
-    checkUpgrade: (_req, url) => (url.pathname === '/ws/v5/public' ? undefined : { status: 404 }),
-    createConnection: (ctx, ws, seed) => new OkxConnection(ctx, ws, seed),
-    handleRest: handleOkxRest,
-    tooManyRequests: (status, retryAfterSec) => ({ ...okxAnswer(status, '50011', 'Too Many Requests'), headers: { 'Retry-After': String(retryAfterSec) } }),
-    errorAnswer: (status) =>
-      status === 404 ? okxAnswer(404, '404', 'Not Found') : okxAnswer(status, '50001', 'Service temporarily unavailable. Please try again later.'),
+    build: ({ ws, rest, seed }) => ({
+      groupTrades: groupByTakerOrder,
+      checkUpgrade: (_req, url) => (url.pathname === '/ws/v5/public' ? undefined : { status: 404 }),
+      createConnection: (ctx) => new OkxConnection(ctx, ws, seed),
+      fanOut: deliverToEach,
+      rest: {
+        handle: handleOkxRest,
+        limiter: requestCountLimit(rest),
+        tooManyRequests: (status, retryAfterSec) => ({ ...okxAnswer(status, '50011', 'Too Many Requests'), headers: { 'Retry-After': String(retryAfterSec) } }),
+        errorAnswer: (status) =>
+          status === 404 ? okxAnswer(404, '404', 'Not Found') : okxAnswer(status, '50001', 'Service temporarily unavailable. Please try again later.'),
+      },
+    }),
   });
 }

@@ -1,6 +1,6 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
-import type { VenueRestAnswer, VenueRestRequest } from '../core/venue-kit.js';
+import type { VenueRestAnswer, VenueRestRequest } from '../core/kit/rest.js';
 import { restTrade } from './messages.js';
 
 /** Most trades of `market/trades` and of one `history-trades` page. */

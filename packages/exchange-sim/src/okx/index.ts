@@ -1,0 +1,14 @@
+// OKX v5 (`@tickgate/exchange-sim/okx`).
+export {
+  startOkxSim,
+  resolveOkxInstrument,
+  OKX_WS_DEFAULTS,
+  OKX_REST_DEFAULTS,
+  type OkxSim,
+  type OkxSimOptions,
+  type OkxWsOptions,
+  type OkxRestOptions,
+} from './okx-sim.js';
+export { OKX_IDLE_CLOSE, type OkxConnection } from './connection.js';
+// The shared types a simulator handle shows.
+export type { Faults, Market, SimTrade, SymbolSpec, VenueConnectionInfo } from '../core/index.js';

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestClient } from '../test/ws-client.js';
+import { BinanceConnection } from './binance/connection.js';
+import { startBinanceSim } from './binance/index.js';
+import { BybitConnection } from './bybit/connection.js';
+import { startBybitSim } from './bybit/index.js';
+import { CoinbaseConnection } from './coinbase/connection.js';
+import { startCoinbaseSim } from './coinbase/index.js';
+import type { SimConnection } from './core/kit/connection.js';
+import type { VenueSim } from './core/kit/start.js';
+import { KrakenConnection } from './kraken/connection.js';
+import { startKrakenSim } from './kraken/index.js';
+import { OkxConnection } from './okx/connection.js';
+import { startOkxSim } from './okx/index.js';
+
+// Every venue starts through the kit's one starter: the same handle, with the live connection objects.
+const VENUES: [string, () => Promise<VenueSim<SimConnection<unknown>>>, string, abstract new (...args: never[]) => unknown][] = [
+  ['binance', () => startBinanceSim(), '/ws/btcusdt@trade', BinanceConnection],
+  ['coinbase', () => startCoinbaseSim(), '/', CoinbaseConnection],
+  ['kraken', () => startKrakenSim(), '/v2', KrakenConnection],
+  ['okx', () => startOkxSim(), '/ws/v5/public', OkxConnection],
+  ['bybit', () => startBybitSim(), '/v5/public/spot', BybitConnection],
+];
+
+let sim: VenueSim<SimConnection<unknown>> | undefined;
+const clients: TestClient[] = [];
+
+/** Poll `predicate` (server-side state changes send the client nothing to wake on). */
+async function waitFor(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await sim?.close();
+  sim = undefined;
+});
+
+describe.each(VENUES)('the %s simulator', (venue, start, path, connectionClass) => {
+  it('hands its live connection objects to the started sim, the ones `connections` describes', async () => {
+    const s = (sim = await start());
+    expect(s.live.size).toBe(0);
+    const client = await TestClient.open(`${s.wsUrl}${path}`);
+    clients.push(client);
+    await waitFor(() => s.live.size === 1);
+    const [id, connection] = [...s.live][0]!;
+    expect(connection).toBeInstanceOf(connectionClass);
+    expect(s.connections.get(id)).toEqual(connection.info());
+    expect(s.state()).toMatchObject({ venue, connections: [connection.info()] });
+    expect(s.rest.used()).toBe(0);
+    client.close();
+    await waitFor(() => s.live.size === 0);
+  });
+});
