@@ -64,7 +64,7 @@ describe('ensureStream', () => {
 
   it('lets several gateways create the same stream at once', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => ensureStream(i % 2 ? nc : nc2, { name: 'RACE', subjects: ['race.>'] })));
-    expect(results.every((r) => r.action === 'created' || r.action === 'unchanged')).toBe(true);
+    expect(results.every((r) => r.action === 'created' || r.action === 'unchanged'), JSON.stringify(results.map((r) => [r.action, r.changes]))).toBe(true);
     expect(results.some((r) => r.action === 'created')).toBe(true);
     const names = await (await jetstreamManager(nc)).streams.names().next();
     expect(names.filter((n) => n === 'RACE')).toHaveLength(1);
