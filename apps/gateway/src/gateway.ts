@@ -128,6 +128,7 @@ export class Gateway {
         adapter,
         rest,
         sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s) },
+        maxPending: config.nats.maxPending,
         logger: logger.child({ venue: feed.venue, feed: name }),
         metrics: this.metrics,
         ...(this.opts.runnerOptions ? { runnerOptions: this.opts.runnerOptions } : {}),

@@ -118,6 +118,7 @@ export class GatewayMetrics {
   readonly priceDivergence = new Gauge({ name: 'tickgate_price_divergence_ratio', help: 'Last published price vs the venue ticker, |a-b|/b.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly publishInFlight = new Gauge({ name: 'tickgate_publish_in_flight', help: 'Acknowledged publishes awaiting their ack (plus those waiting to be sent).', registers: [this.registry] });
   readonly publishRetries = new Counter({ name: 'tickgate_publish_retries_total', help: 'Publishes retried after a failure (same Nats-Msg-Id).', registers: [this.registry] });
+  readonly tradesShed = new Counter({ name: 'tickgate_trades_shed_total', help: 'Trades not held in memory while NATS could not take them (nats.maxPending); recovered from the venue afterwards, or reported unrecoverable.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly publishConfirmedStored = new Counter({ name: 'tickgate_publish_confirmed_stored_total', help: 'Messages whose acknowledgement was lost that the stream already held: settled without sending them again.', registers: [this.registry] });
   readonly natsConnected = new Gauge({ name: 'tickgate_nats_connected', help: '1 while connected to NATS.', registers: [this.registry] });
   readonly statusEvents = new Counter({ name: 'tickgate_status_events_total', help: 'Status events published, by state.', labelNames: ['venue', 'state'] as const, registers: [this.registry] });

@@ -33,6 +33,11 @@ export const NatsConfig = z
   window: z.number().int().min(1).max(100_000).default(1_000),
   /** Unacknowledged messages (in flight + queued) at which feeds wait for the stream before publishing more. */
   maxBuffered: z.number().int().min(1).max(1_000_000).default(4_000),
+  /**
+   * Most trades and status events each feed holds in memory while NATS pushes back. Past it, released
+   * trades are shed and recovered from the venue's REST once NATS has room (or reported unrecoverable).
+   */
+  maxPending: z.number().int().min(1).max(10_000_000).default(50_000),
   /** JetStream duplicate window (dedup across replicas and retries). */
   duplicateWindowMs: durationMs.default(120_000),
   /** How long the stream keeps messages. */

@@ -22,6 +22,7 @@ import { configPath, type FeedConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { Outbox, type PublishFn } from './outbox.js';
 import { Reconciler } from './reconciler.js';
+import { ShedLedger, type ShedRange } from './shed-ledger.js';
 
 /** What a feed task publishes to. */
 export interface FeedSink {
@@ -42,7 +43,15 @@ export interface FeedTaskOptions {
   readonly metrics: GatewayMetrics;
   /** Feed runner options (timings), mostly for tests. */
   readonly runnerOptions?: FeedRunnerOptions;
+  /**
+   * Most items the outbox holds while NATS pushes back (`nats.maxPending`, default 50,000). Past it,
+   * released trades are not held: each instrument's shed range is recovered once NATS has room again.
+   */
+  readonly maxPending?: number;
 }
+
+/** Default of `nats.maxPending`: trades a feed holds for a stalled NATS before it sheds them. */
+export const DEFAULT_MAX_PENDING = 50_000;
 
 /** Health of one feed, for `/readyz` and logs. */
 export interface FeedHealth {
@@ -74,6 +83,7 @@ export class FeedTask {
   private reconciler: Reconciler | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly outbox: Outbox;
+  private readonly shed: ShedLedger;
   private failure: string | undefined;
   private stopped = false;
   private framesSeen = 0;
@@ -84,6 +94,7 @@ export class FeedTask {
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
     this.venue = opts.adapter.venue;
+    this.shed = new ShedLedger(opts.maxPending ?? DEFAULT_MAX_PENDING);
     this.outbox = new Outbox(
       opts.sink.publishTrade,
       (error, status) =>
@@ -158,7 +169,7 @@ export class FeedTask {
     }
   }
 
-  private makeSequencer(instrument: string): Sequencer {
+  private makeSequencer(instrument: string, startAfterId?: string): Sequencer {
     const { adapter, feed, metrics } = this.opts;
     const latency = metrics.latency.labels(this.venue);
     const lastTradeMs = this.lastTradeMs;
@@ -168,13 +179,15 @@ export class FeedTask {
       sequencing: adapter.stream.sequencing,
       holdTimeoutMs: feed.reconcile.holdTimeoutMs,
       maxHeld: feed.reconcile.maxHeld,
+      ...(startAfterId !== undefined ? { startAfterId } : {}),
       // Per trade: no prom-client call (the sequencer counts releases; `sampleMetrics` exports them).
       release: (trade: Trade) => {
         this.lastPrices.set(instrument, trade.price);
         const now = systemClock.nowUs();
         lastTradeMs.set(instrument, now / 1000);
         if (trade.source === 'ws') latency.observe((now - trade.tradeTime) / 1e6);
-        this.outbox.push(trade);
+        if (this.shed.admit(trade, this.outbox.size)) this.outbox.push(trade);
+        else if (this.shed.shedTotal === 1 || this.shed.shedTotal % 100_000 === 0) this.noteShedding();
       },
       requestGap: (request) => {
         metrics.gaps.labels(this.venue, instrument, request.reason).inc();
@@ -183,6 +196,8 @@ export class FeedTask {
       status: (event) => {
         if (event.state === 'recovered' && event.count) metrics.recovered.labels(this.venue, instrument).inc(event.count);
         if (event.state === 'unrecoverable' && event.count) metrics.unrecoverable.labels(this.venue, instrument).inc(event.count);
+        // Trades of this range may have been shed: the shed range's own gap will report them, after them.
+        if (event.state === 'recovered' && this.shed.has(instrument)) return;
         this.publishStatus(event);
       },
     });
@@ -221,7 +236,48 @@ export class FeedTask {
   private tick(): void {
     const now = Date.now();
     for (const seq of this.sequencers.values()) seq.tick(now);
+    if (this.shed.active) for (const range of this.shed.release(this.outbox.size)) this.recoverShed(range);
     this.sampleMetrics(now);
+  }
+
+  private noteShedding(): void {
+    this.opts.logger.warn(
+      { pending: this.outbox.size, maxPending: this.shed.maxPending, shed: this.shed.shedTotal },
+      'NATS is not taking trades fast enough: not holding more in memory; the trades shed will be recovered from the venue once it does',
+    );
+  }
+
+  /**
+   * NATS has room again after shedding. Consecutive ids: the instrument's sequencer starts over after
+   * the last trade kept and is told the venue's last id, so the shed range is an ordinary gap (status,
+   * backfill from REST, `recovered` or an exact `unrecoverable`). No ids to fetch by: an exact
+   * `unrecoverable` names the range.
+   */
+  private recoverShed(range: ShedRange): void {
+    const { logger, metrics } = this.opts;
+    metrics.tradesShed.labels(this.venue, range.instrument).inc(range.count);
+    logger.warn({ instrument: range.instrument, fromId: range.firstId, toId: range.lastId, count: range.count }, 'NATS has room again; recovering the trades shed');
+    if (this.opts.adapter.stream.sequencing !== 'consecutive') {
+      this.publishStatus(
+        buildStatus(this.venue, range.instrument, 'unrecoverable', Date.now(), {
+          fromId: range.firstId,
+          toId: range.lastId,
+          count: range.count,
+          fromTime: range.fromTime,
+          toTime: range.toTime,
+          reason: 'publish-overflow',
+          message: 'trades shed while NATS could not take them; this venue has no history to fetch them by id',
+        }),
+      );
+      return;
+    }
+    this.sampleMetrics();
+    const startAfterId = range.lastKeptId ?? (BigInt(range.firstId) - 1n).toString();
+    const seq = this.makeSequencer(range.instrument, startAfterId);
+    this.sequencers.set(range.instrument, seq);
+    this.releasedSeen.delete(range.instrument);
+    this.duplicatesSeen.delete(range.instrument);
+    seq.heartbeat(range.lastId);
   }
 
   /** Bring the sampled metrics (counters kept by the runners and sequencers, ages) up to date. */

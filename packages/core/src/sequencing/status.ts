@@ -5,6 +5,12 @@ export interface StatusDetail {
   readonly fromId?: string;
   readonly toId?: string;
   readonly count?: number;
+  /** Time bounds of the range, µs (where ids alone cannot bound it). */
+  readonly fromTime?: number;
+  readonly toTime?: number;
+  /** The last id published (`gap` at shutdown), and the venue's own latest id (`reset`). */
+  readonly lastId?: string;
+  readonly venueLastId?: string;
   readonly reason?: string;
   readonly message?: string;
 }
@@ -20,6 +26,10 @@ export function buildStatus(venue: string, instrument: string | undefined, state
   if (detail.fromId !== undefined) status.fromId = detail.fromId;
   if (detail.toId !== undefined) status.toId = detail.toId;
   if (detail.count !== undefined) status.count = detail.count;
+  if (detail.fromTime !== undefined) status.fromTime = detail.fromTime;
+  if (detail.toTime !== undefined) status.toTime = detail.toTime;
+  if (detail.lastId !== undefined) status.lastId = detail.lastId;
+  if (detail.venueLastId !== undefined) status.venueLastId = detail.venueLastId;
   if (detail.reason !== undefined) status.reason = detail.reason;
   if (detail.message !== undefined) status.message = detail.message;
   return status;
