@@ -13,6 +13,9 @@
  *             ceiling (simulator → a client that only counts frames).
  * 3. latency  receive → subscriber p50/p99/p999 at 1k, 10k and 50k trades/s, both modes.
  * 4. memory   gateway RSS with 200 instruments, and its growth over a soak (default 300 s; --quick 20 s).
+ * 5. stall    gateway RSS before, during and after a NATS stall (nats-server stopped with SIGSTOP; default
+ *             60 s, --quick 15 s, --stall <seconds>) at --soak-rate trades/s, with the default `nats.maxPending`
+ *             against a baseline that holds everything (maxPending 10,000,000) in the same run.
  *
  * `--quick` runs every benchmark briefly (about two minutes). `--dist` runs the built gateway
  * (`apps/gateway/dist/main.js`; build it first) instead of its sources. `--cpu-prof <dir>` writes a
@@ -44,7 +47,8 @@ import {
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'norm,e2e,latency,memory' },
+    only: { type: 'string', default: 'norm,e2e,latency,memory,stall' },
+    stall: { type: 'string' },
     soak: { type: 'string' },
     'soak-rate': { type: 'string', default: '5000' },
     runs: { type: 'string' },
@@ -65,6 +69,7 @@ const RUNS = Number(args.runs ?? (QUICK ? 2 : 5));
 const WINDOW_MS = Number(args.window ?? (QUICK ? 3 : 8)) * 1000;
 const SOAK_MS = Number(args.soak ?? (QUICK ? 20 : 300)) * 1000;
 const SOAK_RATE = Number(args['soak-rate']);
+const STALL_MS = Number(args.stall ?? (QUICK ? 15 : 60)) * 1000;
 const NATS_SERVER = args['nats-server'];
 const LATENCY_RATES = [1_000, 10_000, 50_000];
 const MODES = args.modes.split(',').filter((m): m is 'core' | 'jetstream' => m === 'core' || m === 'jetstream');
@@ -127,7 +132,7 @@ class Stack {
     readonly symbols: readonly string[],
   ) {}
 
-  static async start(mode: 'core' | 'jetstream', symbols: readonly string[]): Promise<Stack> {
+  static async start(mode: 'core' | 'jetstream', symbols: readonly string[], natsExtra: Record<string, unknown> = {}): Promise<Stack> {
     const nats = await startNats(true);
     const sim = await startWorker('sim-worker.ts', [JSON.stringify({ symbols })]);
     const { wsUrl, restUrl } = await request<{ wsUrl: string; restUrl: string }>(sim, { type: 'ready' }, 'ready', 10_000);
@@ -136,7 +141,7 @@ class Stack {
     writeFileSync(
       config,
       JSON.stringify({
-        nats: { servers: [nats.url], mode, ...(args['js-window'] ? { window: Number(args['js-window']) } : {}) },
+        nats: { servers: [nats.url], mode, ...(args['js-window'] ? { window: Number(args['js-window']) } : {}), ...natsExtra },
         http: { port: 0 },
         log: { level: 'warn', pretty: false },
         feeds: [{ venue: 'binance', instruments: symbols.map(instrumentOf), wsUrl, restUrl, reconcile: { priceCheckIntervalMs: 0 } }],
@@ -469,6 +474,61 @@ async function benchMemory(): Promise<void> {
   mark('memory end');
 }
 
+/** One stall run: RSS sampled every 500 ms before, during and after nats-server is stopped for `STALL_MS`. */
+async function stallRun(maxPending: number | undefined) {
+  const stack = await Stack.start('jetstream', E2E_SYMBOLS, maxPending === undefined ? {} : { maxPending });
+  const beforeMs = 10_000;
+  const afterMs = 20_000;
+  const samples: Array<{ tMs: number; rssBytes: number; phase: 'before' | 'during' | 'after' }> = [];
+  let phase: 'before' | 'during' | 'after' = 'before';
+  const started = Date.now();
+  const sampler = setInterval(() => samples.push({ tMs: Date.now() - started, rssBytes: stack.rssBytes(), phase }), 500);
+  const freeze = setTimeout(() => {
+    process.kill(stack.nats.child.pid!, 'SIGSTOP');
+    phase = 'during';
+  }, beforeMs);
+  const thaw = setTimeout(() => {
+    process.kill(stack.nats.child.pid!, 'SIGCONT');
+    phase = 'after';
+  }, beforeMs + STALL_MS);
+  try {
+    const w = await stack.window(SOAK_RATE, beforeMs + STALL_MS + afterMs);
+    const of = (p: string) => samples.filter((x) => x.phase === p).map((x) => x.rssBytes);
+    const mb = (b: number) => round(b / 1048576, 1);
+    return {
+      maxPending: maxPending ?? 'default',
+      rssMb: { beforeMedian: mb(median(of('before'))), duringMax: mb(Math.max(...of('during'))), afterMedian: mb(median(of('after'))), endOfRun: mb(stack.rssBytes()) },
+      generated: w.generated,
+      undeliveredAfterDrain: w.missing,
+      subscriberGaps: w.report.gaps,
+      subscriberDuplicates: w.report.duplicates,
+    };
+  } finally {
+    clearTimeout(freeze);
+    clearTimeout(thaw);
+    clearInterval(sampler);
+    process.kill(stack.nats.child.pid!, 'SIGCONT');
+    await stack.close();
+  }
+}
+
+async function benchStall(): Promise<void> {
+  mark('stall');
+  const baseline = await stallRun(10_000_000);
+  const bounded = await stallRun(undefined);
+  results['stall'] = { stallSeconds: STALL_MS / 1000, ratePerSec: SOAK_RATE, instruments: E2E_SYMBOLS.length, baseline, bounded };
+  const ratio = round(bounded.rssMb.duringMax / baseline.rssMb.duringMax, 2);
+  table.push([
+    'stall',
+    `NATS stopped ${STALL_MS / 1000} s at ${SOAK_RATE}/s, ${E2E_SYMBOLS.length} instruments`,
+    `RSS ${bounded.rssMb.beforeMedian} / ${bounded.rssMb.duringMax} / ${bounded.rssMb.afterMedian} MB (before/during max/after)`,
+    `holding everything: ${baseline.rssMb.beforeMedian} / ${baseline.rssMb.duringMax} / ${baseline.rssMb.afterMedian} MB`,
+    `during-max ratio ${ratio}; undelivered after drain ${bounded.undeliveredAfterDrain} (baseline ${baseline.undeliveredAfterDrain})`,
+  ]);
+  targets.push({ target: 'RSS during a stall no higher than before + 64 MB (default maxPending)', value: `${bounded.rssMb.beforeMedian} → max ${bounded.rssMb.duringMax} MB`, met: bounded.rssMb.duringMax - bounded.rssMb.beforeMedian < 64 });
+  mark('stall end');
+}
+
 // ----------------------------------------------------------------------------------------------- main
 
 const started = new Date();
@@ -478,6 +538,7 @@ try {
   if (ONLY.has('norm')) await benchNormalization();
   if (ONLY.has('e2e') || ONLY.has('latency')) await benchEndToEnd(ONLY.has('e2e'), ONLY.has('latency'));
   if (ONLY.has('memory')) await benchMemory();
+  if (ONLY.has('stall')) await benchStall();
 } catch (error) {
   failed = error;
   console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -498,7 +559,7 @@ const report = {
   node: process.version,
   cpus: (await import('node:os')).cpus().length,
   gateway: args.dist ? 'apps/gateway/dist/main.js' : 'apps/gateway/src/main.ts (tsx)',
-  settings: { runs: RUNS, windowSeconds: WINDOW_MS / 1000, soakSeconds: SOAK_MS / 1000, soakRate: SOAK_RATE, e2eSymbols: E2E_SYMBOLS },
+  settings: { runs: RUNS, windowSeconds: WINDOW_MS / 1000, soakSeconds: SOAK_MS / 1000, soakRate: SOAK_RATE, stallSeconds: STALL_MS / 1000, e2eSymbols: E2E_SYMBOLS },
   load: loads,
   targets,
   ...results,
