@@ -29,9 +29,16 @@ async function setUp(): Promise<void> {
   nc = await connect({ servers: server.url });
 }
 
-/** Publish each trade of `venue`/`instrument` with the given ids, in order, on its core subject. */
+/**
+ * Publish each trade of `venue`/`instrument` with the given ids, in order, on its core subject. A trade
+ * is the same whenever it is sent again: its time follows from its id, as a venue's does.
+ */
 function publishIds(venue: string, instrument: string, ids: string[], from = 1): void {
-  ids.forEach((id, i) => nc.publish(`md.trade.${venue}.${instrument}`, serializeTrade(trade(venue, instrument, from + i, { id }))));
+  ids.forEach((id, i) => {
+    // ids too long for a number all carry one time: only their ids order them
+    const tradeTime = 1_700_000_000_000_000 + (/^\d{1,12}$/.test(id) ? Number(id) * 1000 : 0);
+    nc.publish(`md.trade.${venue}.${instrument}`, serializeTrade(trade(venue, instrument, from + i, { id, tradeTime })));
+  });
 }
 
 function label(v: MarketValue): string {

@@ -125,7 +125,7 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
       safeCall(this.#hooks.onMalformed, wireError, msg.subject);
       return undefined;
     }
-    if (value.type === 'trade' && this.#repeats.isRepeat(value.venue, value.instrument, value.id)) {
+    if (value.type === 'trade' && this.#repeats.isRepeat(value.venue, value.instrument, value.id, value.tradeTime)) {
       this.stats.repeats++;
       this.#hooks.clientStats.repeats++;
       return undefined;

@@ -13,6 +13,16 @@ describe('RepeatFilter', () => {
     expect(pass(filter, 'binance', 'BTC-USDT', ['1', '2', '3', '2', '3', '4', '1', '6', '5', '7'])).toEqual(['1', '2', '3', '4', '6', '7']);
   });
 
+  it('follows ids that start over when they are later in time (a venue reset), and still drops repeats of them', () => {
+    const filter = new RepeatFilter();
+    const seen = (id: string, time: number) => !filter.isRepeat('binance', 'BTC-USDT', id, time);
+    expect([seen('100', 1_000), seen('101', 1_001), seen('100', 1_000), seen('99', 1_001)]).toEqual([true, true, false, false]);
+    // the venue started over at 1, later in time: followed
+    expect([seen('1', 2_000), seen('2', 2_001), seen('1', 2_000), seen('2', 2_001)]).toEqual([true, true, false, false]);
+    // without times, ids at or below the last are repeats, as before
+    expect(filter.isRepeat('binance', 'BTC-USDT', '2')).toBe(true);
+  });
+
   it('compares ids above 2^53 exactly, of any length, ignoring leading zeros', () => {
     const filter = new RepeatFilter();
     // 2^53 = 9007199254740992: as numbers, ...993 and ...992 are equal.

@@ -50,7 +50,7 @@ class RecentIds {
  */
 export class RepeatFilter {
   readonly #window: number;
-  readonly #last = new Map<string, string>();
+  readonly #last = new Map<string, { id: string; tradeTime: number }>();
   readonly #recent = new Map<string, RecentIds>();
 
   constructor(window: number = DEFAULT_REPEAT_WINDOW) {
@@ -60,14 +60,20 @@ export class RepeatFilter {
     this.#window = window;
   }
 
-  /** True if the trade repeats one already accepted; otherwise it is accepted (remembered) and false is returned. */
-  isRepeat(venue: string, instrument: string, id: string): boolean {
+  /**
+   * True if the trade repeats one already accepted; otherwise it is accepted (remembered) and false is
+   * returned. With consecutive ids, a trade at or below the last id accepted is a repeat unless it is
+   * also later in time (`tradeTime`, when given): then the venue started its ids over (a `reset`
+   * status says so) and the new sequence is followed.
+   */
+  isRepeat(venue: string, instrument: string, id: string, tradeTime?: number): boolean {
     const key = `${venue} ${instrument}`;
     const integer = venueIdOrder(venue) === 'consecutive' ? integerId(id) : undefined;
     if (integer !== undefined) {
       const last = this.#last.get(key);
-      if (last !== undefined && compareIntegers(integer, last) <= 0) return true;
-      this.#last.set(key, integer);
+      const time = tradeTime ?? Number.NEGATIVE_INFINITY;
+      if (last !== undefined && compareIntegers(integer, last.id) <= 0 && !(time > last.tradeTime)) return true;
+      this.#last.set(key, { id: integer, tradeTime: Math.max(time, last?.tradeTime ?? Number.NEGATIVE_INFINITY) });
       return false;
     }
     let recent = this.#recent.get(key);
