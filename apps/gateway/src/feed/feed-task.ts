@@ -15,6 +15,7 @@ import {
   type Rejection,
   type RestClient,
   type Sequencer,
+  type SequencerInputs,
   type VenueAdapter,
 } from '@tickgate/core';
 import type { Status, Trade } from '@tickgate/schema';
@@ -23,6 +24,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import { Outbox, type PublishFn } from './outbox.js';
 import { Reconciler } from './reconciler.js';
 import { ShedLedger, type ShedRange } from './shed-ledger.js';
+import { BackwardsWatch, compareIds } from './backwards-watch.js';
 
 /** What a feed task publishes to. */
 export interface FeedSink {
@@ -62,6 +64,8 @@ export interface FeedHealth {
   readonly state: string;
   readonly fallback: boolean;
   readonly connections: ReadonlyArray<{ readonly instruments: readonly string[]; readonly state: string }>;
+  /** Instruments whose live trades all arrive at or below the last id published (checked with the venue); not ready while any. */
+  readonly notPublishing?: readonly string[];
   readonly error?: string;
 }
 
@@ -84,6 +88,9 @@ export class FeedTask {
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly outbox: Outbox;
   private readonly shed: ShedLedger;
+  private readonly backwards = new BackwardsWatch();
+  private readonly backwardsChecks = new Set<string>();
+  private readonly inputsByInstrument = new Map<string, SequencerInputs>();
   private failure: string | undefined;
   private stopped = false;
   private framesSeen = 0;
@@ -214,7 +221,81 @@ export class FeedTask {
       if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
     });
     runner.on('state', (change: FeedStateChange) => this.onState(change, instruments));
-    wireSequencers(runner, instruments, (instrument) => this.sequencers.get(instrument));
+    wireSequencers(runner, instruments, (instrument) => this.inputsOf(instrument));
+  }
+
+  /**
+   * The sequencer inputs of `instrument`: its current sequencer (replaced after shedding or a venue
+   * reset), with live trades watched for ids that went backwards (consecutive-id venues).
+   */
+  private inputsOf(instrument: string): SequencerInputs | undefined {
+    const known = this.inputsByInstrument.get(instrument);
+    if (known !== undefined || !this.sequencers.has(instrument)) return known;
+    const seq = () => this.sequencers.get(instrument)!;
+    const watch = this.opts.adapter.stream.sequencing === 'consecutive';
+    const inputs: SequencerInputs = {
+      trade: (trade, span) => {
+        const current = seq();
+        if (watch && trade.source === 'ws') {
+          const first = this.backwards.observe(trade, current.lastId);
+          if (first !== undefined) void this.checkBackwards(instrument, first);
+        }
+        current.trade(trade, span);
+      },
+      rejected: (rejection) => seq().rejected(rejection),
+      heartbeat: (lastTradeId) => seq().heartbeat(lastTradeId),
+      connected: () => seq().connected(),
+      disconnected: () => seq().disconnected(),
+    };
+    this.inputsByInstrument.set(instrument, inputs);
+    return inputs;
+  }
+
+  /**
+   * Live ids stayed at or below the last published one: ask the venue for its latest id. Below ours:
+   * the venue started over; publish `reset` with both ids and follow the new sequence from the first
+   * trade of the run (the ids since then come from REST). Beyond ours: they are old trades sent again,
+   * dropped as duplicates; logged.
+   */
+  private async checkBackwards(instrument: string, first: Trade): Promise<void> {
+    if (this.backwardsChecks.has(instrument) || this.stopped) return;
+    this.backwardsChecks.add(instrument);
+    const { adapter, logger } = this.opts;
+    const ourLast = this.sequencers.get(instrument)?.lastId;
+    try {
+      const info = this.infos.get(instrument);
+      if (info === undefined || ourLast === undefined) return;
+      const recent = await this.opts.rest.send(adapter.rest.recentTrades(info, 1));
+      const venueLast = recent.at(-1)?.id;
+      if (venueLast === undefined || compareIds(venueLast, ourLast) >= 0) {
+        // the run is kept: `/readyz` names the instrument until a trade beyond the last published arrives
+        logger.warn({ instrument, lastId: ourLast, venueLastId: venueLast, firstId: first.id }, 'live trade ids are at or below the last published one while the venue is beyond it: dropping them as repeats');
+        return;
+      }
+      this.backwards.clear(instrument);
+      this.publishStatus(
+        buildStatus(this.venue, instrument, 'reset', Date.now(), {
+          fromId: first.id,
+          fromTime: first.tradeTime,
+          lastId: ourLast,
+          venueLastId: venueLast,
+          reason: 'ids-went-backwards',
+          message: `the venue's trade ids started over: its latest is ${venueLast}, below the last published ${ourLast}; following the new sequence from ${first.id}`,
+        }),
+      );
+      logger.warn({ instrument, lastId: ourLast, venueLastId: venueLast, fromId: first.id }, "trade ids went backwards; following the venue's new sequence");
+      this.sampleMetrics();
+      const seq = this.makeSequencer(instrument, (BigInt(first.id) - 1n).toString());
+      this.sequencers.set(instrument, seq);
+      this.releasedSeen.delete(instrument);
+      this.duplicatesSeen.delete(instrument);
+      seq.heartbeat(venueLast);
+    } catch (error) {
+      this.backwards.clear(instrument); // counted again from the next trade: asked again after another run
+      logger.warn({ instrument, err: describeError(error) }, 'could not ask the venue for its latest trade id; will ask again');
+    } finally {
+      this.backwardsChecks.delete(instrument);
+    }
   }
 
   private onState(change: FeedStateChange, instruments: string[]): void {
@@ -343,10 +424,12 @@ export class FeedTask {
     const fallback = this.reconciler?.fallbackActive ?? false;
     const live = connections.length > 0 && connections.every((c) => c.state === 'live');
     const state = this.failure ? 'failed' : live ? 'live' : fallback ? 'fallback' : (connections[0]?.state ?? 'starting');
+    const notPublishing = this.backwards.suspects();
     return {
       name: this.name,
       venue: this.venue,
-      ready: !this.failure && (live || fallback),
+      ready: !this.failure && (live || fallback) && notPublishing.length === 0,
+      ...(notPublishing.length > 0 ? { notPublishing } : {}),
       state,
       fallback,
       connections,

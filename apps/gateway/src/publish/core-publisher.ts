@@ -1,11 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { silentLogger } from '@tickgate/core';
-import { encodeToString, serializeTrade, statusSubject, tradeMsgId, type Status, type Trade } from '@tickgate/schema';
+import { encodeToString, serializeTrade, statusSubject, type Status, type Trade } from '@tickgate/schema';
 import { PublisherClosedError } from './errors.js';
 import { FailureLog } from './failure-log.js';
 import { MsgIdHeaders, utf8 } from './msg-id-headers.js';
 import { statusMsgId } from './status-msg-id.js';
-import { TradeSubjects } from './subjects.js';
+import { TradeMsgIds, TradeSubjects } from './subjects.js';
 import { positive, zeroCounters, type Publisher, type PublisherOptions, type PublisherStats } from './types.js';
 
 /**
@@ -19,6 +19,7 @@ export class CorePublisher implements Publisher {
   private readonly failures;
   private readonly yieldEvery: number;
   private readonly subjects = new TradeSubjects();
+  private readonly msgIds = new TradeMsgIds();
   private readonly counters = zeroCounters();
   private sinceYield = 0;
   private yieldWaiter: Promise<void> | undefined;
@@ -38,7 +39,7 @@ export class CorePublisher implements Publisher {
   publishTrade(trade: Trade): void | Promise<void> {
     if (this.dead) throw this.dead;
     const subject = this.subjects.of(trade.venue, trade.instrument);
-    this.publish(subject, utf8(serializeTrade(trade)), new MsgIdHeaders(tradeMsgId(trade.venue, trade.instrument, trade.id)));
+    this.publish(subject, utf8(serializeTrade(trade)), new MsgIdHeaders(this.msgIds.of(trade)));
     this.counters.publishedCore += 1;
     if (++this.sinceYield >= this.yieldEvery) return this.yieldTurn();
     return undefined;
@@ -47,6 +48,7 @@ export class CorePublisher implements Publisher {
   async publishStatus(status: Status, options: { msgId?: string } = {}): Promise<void> {
     if (this.dead) throw this.dead;
     const data = utf8(encodeToString(status));
+    this.msgIds.observe(status);
     this.counters.publishedStatus += 1;
     this.publish(statusSubject(status.venue, status.instrument), data, new MsgIdHeaders(options.msgId ?? statusMsgId(status)));
   }

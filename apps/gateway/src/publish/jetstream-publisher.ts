@@ -1,6 +1,6 @@
 import { createInbox, type Msg, type NatsConnection, type QueuedIterator, type Status as NatsStatus, type Subscription } from '@nats-io/transport-node';
 import { backoffCeilingMs, Fifo, silentLogger, type BackoffPolicy, type Logger } from '@tickgate/core';
-import { encodeToString, serializeTrade, statusSubject, tradeMsgId, type Status, type Trade } from '@tickgate/schema';
+import { encodeToString, serializeTrade, statusSubject, type Status, type Trade } from '@tickgate/schema';
 import { StreamContents } from '../resume/last-stored.js';
 import { parseAck } from './ack.js';
 import { Deferred } from './deferred.js';
@@ -8,7 +8,7 @@ import { PublisherClosedError, PublishOverflowError } from './errors.js';
 import { FailureLog } from './failure-log.js';
 import { MsgIdHeaders, utf8 } from './msg-id-headers.js';
 import { statusMsgId } from './status-msg-id.js';
-import { TradeSubjects } from './subjects.js';
+import { TradeMsgIds, TradeSubjects } from './subjects.js';
 import { positive, zeroCounters, type Publisher, type PublisherOptions, type PublisherStats } from './types.js';
 
 const WAITING = 0;
@@ -104,6 +104,7 @@ export class JetStreamPublisher implements Publisher {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   private readonly subjects = new TradeSubjects();
+  private readonly msgIds = new TradeMsgIds();
   private readonly statusIterator: QueuedIterator<NatsStatus>;
   private readonly counters = zeroCounters();
   /** The stream whose contents are checked before a resend (`options.stream`); none: resend blindly. */
@@ -142,7 +143,7 @@ export class JetStreamPublisher implements Publisher {
       throw new PublishOverflowError(this.unacked);
     }
     const subject = this.subjects.of(trade.venue, trade.instrument);
-    const headers = new MsgIdHeaders(tradeMsgId(trade.venue, trade.instrument, trade.id));
+    const headers = new MsgIdHeaders(this.msgIds.of(trade));
     this.counters.publishedJetStream += 1;
     this.enqueue(subject, utf8(serializeTrade(trade)), headers, undefined);
     return this.unacked >= this.maxBuffered ? this.room() : undefined;
@@ -151,6 +152,7 @@ export class JetStreamPublisher implements Publisher {
   async publishStatus(status: Status, options: { msgId?: string } = {}): Promise<void> {
     if (this.closing || this.dead) throw this.dead ?? new PublisherClosedError();
     const data = utf8(encodeToString(status));
+    this.msgIds.observe(status);
     const headers = new MsgIdHeaders(options.msgId ?? statusMsgId(status));
     this.counters.publishedStatus += 1;
     const done = new Deferred();
