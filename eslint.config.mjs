@@ -92,5 +92,10 @@ export default [
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ adapterTests: true }) },
   },
+  {
+    // Each project's vitest config takes the shared settings from the workspace root (vitest.shared.mjs).
+    files: ['**/vitest.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
   packagesDoNotImportApps(),
 ];
