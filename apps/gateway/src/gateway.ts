@@ -127,7 +127,7 @@ export class Gateway {
         configPath: configPath('feeds', index),
         adapter,
         rest,
-        sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s) },
+        sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s), stalledMs: () => publisher.stalledMs() },
         maxPending: config.nats.maxPending,
         logger: logger.child({ venue: feed.venue, feed: name }),
         metrics: this.metrics,

@@ -30,7 +30,12 @@ import { BackwardsWatch, compareIds } from './backwards-watch.js';
 export interface FeedSink {
   publishTrade: PublishFn;
   publishStatus(status: Status): Promise<void>;
+  /** How long NATS has taken nothing while messages wait, ms (the publisher's `stalledMs`); absent: never. */
+  stalledMs?(): number;
 }
+
+/** NATS counts as stalled, for shedding, after taking nothing for this long while messages wait. */
+const STALLED_AFTER_MS = 1_000;
 
 export interface FeedTaskOptions {
   readonly name: string;
@@ -193,7 +198,7 @@ export class FeedTask {
         const now = systemClock.nowUs();
         lastTradeMs.set(instrument, now / 1000);
         if (trade.source === 'ws') latency.observe((now - trade.tradeTime) / 1e6);
-        if (this.shed.admit(trade, this.outbox.size)) this.outbox.push(trade);
+        if (this.shed.admit(trade, this.outbox.size, this.natsStalled)) this.outbox.push(trade);
         else if (this.shed.shedTotal === 1 || this.shed.shedTotal % 100_000 === 0) this.noteShedding();
       },
       requestGap: (request) => {
@@ -320,6 +325,9 @@ export class FeedTask {
     if (this.shed.active) for (const range of this.shed.release(this.outbox.size)) this.recoverShed(range);
     this.sampleMetrics(now);
   }
+
+  /** Called only when the outbox is full (see `ShedLedger.admit`): is NATS taking nothing? */
+  private readonly natsStalled = (): boolean => (this.opts.sink.stalledMs?.() ?? 0) >= STALLED_AFTER_MS;
 
   private noteShedding(): void {
     this.opts.logger.warn(

@@ -43,6 +43,17 @@ describe('ShedLedger', () => {
     expect(l.admit(trade(4), 0)).toBe(true);
   });
 
+  it('does not start shedding while NATS is taking messages, only once it is stalled', () => {
+    const l = new ShedLedger(2);
+    let stalled = false;
+    expect(l.admit(trade(1), 5, () => stalled)).toBe(true);
+    expect(l.active).toBe(false);
+    stalled = true;
+    expect(l.admit(trade(2), 5, () => stalled)).toBe(false);
+    stalled = false;
+    expect(l.admit(trade(3), 5, () => stalled)).toBe(false); // once started, until drained
+  });
+
   it('a later episode starts after the last shed id', () => {
     const l = new ShedLedger(2);
     l.admit(trade(1), 2);

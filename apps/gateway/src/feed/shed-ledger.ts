@@ -48,10 +48,11 @@ export class ShedLedger {
 
   /**
    * A released trade, with the outbox holding `pending` items: `true` when it should be kept (pushed
-   * to the outbox), `false` when it is shed (and recorded here).
+   * to the outbox), `false` when it is shed (and recorded here). Shedding starts only while NATS is
+   * `stalled` (asked only once the outbox is full): a gateway merely busier than NATS keeps everything.
    */
-  admit(trade: Trade, pending: number): boolean {
-    if (!this.shedding && pending >= this.maxPending) this.shedding = true;
+  admit(trade: Trade, pending: number, stalled: () => boolean = () => true): boolean {
+    if (!this.shedding && pending >= this.maxPending && stalled()) this.shedding = true;
     if (!this.shedding) {
       this.lastKept.set(trade.instrument, trade.id);
       return true;

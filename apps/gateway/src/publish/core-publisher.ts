@@ -84,6 +84,10 @@ export class CorePublisher implements Publisher {
     return 0;
   }
 
+  stalledMs(): number {
+    return 0;
+  }
+
   private publish(subject: string, data: Uint8Array, headers: MsgIdHeaders): void {
     try {
       this.nc.publish(subject, data, { headers });

@@ -101,6 +101,8 @@ export class JetStreamPublisher implements Publisher {
   private readonly replies: Subscription;
   private readonly awaiting = new Map<number, Outgoing>();
   private lastToken = 0;
+  /** When the stream last took a message (an acknowledgement or a confirmation), `performance.now()`. */
+  private lastProgress = performance.now();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   private readonly subjects = new TradeSubjects();
@@ -195,7 +197,12 @@ export class JetStreamPublisher implements Publisher {
     return this.unacked;
   }
 
+  stalledMs(): number {
+    return this.unacked === 0 ? 0 : performance.now() - this.lastProgress;
+  }
+
   private enqueue(subject: string, data: Uint8Array, headers: MsgIdHeaders, done: Deferred | undefined): void {
+    if (this.unacked === 0) this.lastProgress = performance.now(); // nothing was waiting: no stall before now
     this.queue.push({ subject, data, headers, state: WAITING, token: 0, sentAt: 0, done, maybeStored: false });
     this.unacked += 1;
     this.pump();
@@ -275,6 +282,7 @@ export class JetStreamPublisher implements Publisher {
 
   /** `out` is in the stream: it leaves the count of unacknowledged messages. */
   private settle(out: Outgoing): void {
+    this.lastProgress = performance.now();
     if (out.state === IN_FLIGHT) this.inFlight -= 1;
     out.state = ACKED;
     this.unacked -= 1;

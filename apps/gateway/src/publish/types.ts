@@ -124,6 +124,11 @@ export interface Publisher {
   stats(): PublisherStats;
   /** Messages accepted and not yet acknowledged (always 0 in core mode). */
   readonly buffered: number;
+  /**
+   * How long NATS has taken nothing while messages wait, ms: since the last acknowledgement when some
+   * are unacknowledged, else 0 (always 0 in core mode, which waits for nothing).
+   */
+  stalledMs(): number;
 }
 
 export function positive(value: number, name: string): number {
