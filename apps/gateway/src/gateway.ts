@@ -4,6 +4,7 @@ import { FeedTask, type FeedHealth } from './feed/feed-task.js';
 import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { connectNats, createPublisher, ensureStream, type Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
+import { StreamContents } from './resume/last-stored.js';
 import { VENUES, venueNames } from './venues.js';
 
 export interface GatewayOptions {
@@ -77,7 +78,11 @@ export class Gateway {
         logger,
       });
       logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
+    } else {
+      logger.warn('core mode: there is no stream to resume from; trades made while the gateway is stopped are not recovered, and no status event reports them');
     }
+    // JetStream mode: each feed resumes after the last trade the stream holds, at start and after every NATS reconnect.
+    const contents = config.nats.mode === 'jetstream' ? new StreamContents(this.nats.nc, config.nats.stream) : undefined;
     this.publisher = createPublisher(this.nats.nc, { mode: config.nats.mode, window: config.nats.window, maxBuffered: config.nats.maxBuffered, stream: config.nats.stream, logger });
     const publisher = this.publisher;
 
@@ -129,6 +134,7 @@ export class Gateway {
         rest,
         sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s), stalledMs: () => publisher.stalledMs() },
         maxPending: config.nats.maxPending,
+        ...(contents ? { lastStored: (instrument: string) => contents.lastTrade(feed.venue, instrument) } : {}),
         logger: logger.child({ venue: feed.venue, feed: name }),
         metrics: this.metrics,
         ...(this.opts.runnerOptions ? { runnerOptions: this.opts.runnerOptions } : {}),
@@ -146,6 +152,18 @@ export class Gateway {
     );
     this.metricsTimer = setInterval(() => this.sampleMetrics(), METRICS_TICK_MS);
     this.metricsTimer.unref();
+    if (contents) void this.resyncOnReconnect(this.nats);
+  }
+
+  /** After every NATS reconnect, the feeds compare what they released with what the stream holds. */
+  private async resyncOnReconnect(nats: GatewayNats): Promise<void> {
+    for await (const status of nats.nc.status()) {
+      if (this.stopping) return;
+      if (status.type !== 'reconnect') continue;
+      for (const task of this.tasks) {
+        task.resyncWithStream().catch((error: unknown) => this.opts.logger.error({ feed: task.name, err: describeError(error) }, 'reading the stream after a reconnect failed'));
+      }
+    }
   }
 
   private sampleMetrics(): void {
@@ -184,8 +202,10 @@ export class Gateway {
   }
 
   /**
-   * Graceful stop: close the feeds (no new trades), wait for the publisher to have everything
-   * acknowledged (bounded), drain NATS, stop the embedded server and the HTTP endpoints.
+   * Graceful stop within `timeoutMs`: close the feeds (no new live trades), let their REST backfills in
+   * flight finish within the first half of it, publish a `gap` status (reason `shutdown`) for each
+   * instrument whose continuity could not be verified, wait for the publisher to have everything
+   * acknowledged (the rest of it), drain NATS, stop the embedded server and the HTTP endpoints.
    */
   stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.stopping ??= this.doStop(options.timeoutMs ?? 8_000);
@@ -195,10 +215,11 @@ export class Gateway {
   private async doStop(timeoutMs: number): Promise<void> {
     const { logger } = this.opts;
     clearInterval(this.metricsTimer);
-    await Promise.all(this.tasks.map((t) => t.stop().catch((e: unknown) => logger.error({ err: describeError(e) }, 'feed stop failed'))));
-    for (const { client } of this.restClients.values()) await client.close();
-    // Trades still in the feeds' outboxes go through the publisher as it drains.
     const deadline = Date.now() + timeoutMs;
+    const backfillUntilMs = Date.now() + timeoutMs / 2;
+    await Promise.all(this.tasks.map((t) => t.stop({ backfillUntilMs }).catch((e: unknown) => logger.error({ err: describeError(e) }, 'feed stop failed'))));
+    for (const { client } of this.restClients.values()) await client.close();
+    // Trades and status events still in the feeds' outboxes go through the publisher as it drains.
     while (this.tasks.some((t) => t.backlog > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.publisher) {
       const { abandoned } = await this.publisher.close({ timeoutMs: Math.max(500, deadline - Date.now()) });

@@ -82,9 +82,19 @@ export class LossRig {
     sim.market.onTrades((_symbol, trades) => this.made.push(...trades));
   }
 
-  /** Start a gateway on the rig's feeds and wait until its feed is live. */
-  async startGateway(options: { waitLive?: boolean } = {}): Promise<GatewayProcess> {
-    const { feed, nats, env } = this.options;
+  /**
+   * Start a gateway on the rig's feeds and wait until its feed is live. `feed` adds to (and overrides)
+   * the rig's feed keys for this start only (`reconcile` and `connection` merged key by key).
+   */
+  async startGateway(options: { waitLive?: boolean; feed?: Record<string, unknown> } = {}): Promise<GatewayProcess> {
+    const { nats, env } = this.options;
+    const own = options.feed ?? {};
+    const feed = {
+      ...this.options.feed,
+      ...own,
+      connection: { ...(this.options.feed?.['connection'] as object | undefined), ...(own['connection'] as object | undefined) },
+      reconcile: { ...(this.options.feed?.['reconcile'] as object | undefined), ...(own['reconcile'] as object | undefined) },
+    };
     this.gateway = await spawnGateway(
       {
         nats: { servers: [this.nats.url], stream: 'MD', ...nats },
@@ -95,8 +105,8 @@ export class LossRig {
             wsUrl: this.proxy?.url ?? this.sim.wsUrl,
             restUrl: this.sim.restUrl,
             ...feed,
-            connection: { backoffBaseMs: 20, backoffCapMs: 100, ...(feed?.['connection'] as object | undefined) },
-            reconcile: { priceCheckIntervalMs: 0, ...(feed?.['reconcile'] as object | undefined) },
+            connection: { backoffBaseMs: 20, backoffCapMs: 100, ...feed.connection },
+            reconcile: { priceCheckIntervalMs: 0, ...feed.reconcile },
           },
         ],
       },

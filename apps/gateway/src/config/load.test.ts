@@ -55,6 +55,17 @@ describe('gateway config', () => {
     expect(reconcile).toMatchObject({ holdTimeoutMs: 30_000, maxHeld: 100_000 });
   });
 
+  it('bounds the resume after a restart by reconcile.resumeLookbackMs: one hour by default, a positive whole number of ms', () => {
+    const feed = (reconcile: Record<string, unknown>) => ({ ...documented, feeds: [{ ...documented.feeds[0], reconcile }] });
+    expect(validateConfig(documented).feeds[0]!.reconcile.resumeLookbackMs).toBe(3_600_000);
+    expect(validateConfig(feed({ resumeLookbackMs: 90_000 })).feeds[0]!.reconcile).toMatchObject({ resumeLookbackMs: 90_000, backfill: true });
+    expect(errorOf(() => validateConfig(feed({ resumeLookbackMs: 0 }))).message).toMatch(/^feeds\.0\.reconcile\.resumeLookbackMs: /);
+    expect(errorOf(() => validateConfig(feed({ resumeLookbackMs: -5 }))).message).toMatch(/^feeds\.0\.reconcile\.resumeLookbackMs: /);
+    expect(errorOf(() => validateConfig(feed({ resumeLookbackMs: 1.5 }))).message).toMatch(/^feeds\.0\.reconcile\.resumeLookbackMs: /);
+    expect(errorOf(() => validateConfig(feed({ resumeLookbackMs: '1h' }))).message).toMatch(/^feeds\.0\.reconcile\.resumeLookbackMs: expected number, received string$/);
+    expect(errorOf(() => validateConfig(feed({ resumeLookBackMs: 1 }))).message).toMatch(/^feeds\.0\.reconcile\.resumeLookBackMs: unknown key$/);
+  });
+
   it('applies environment overrides', () => {
     const config = loadConfig(file('b.json', JSON.stringify(documented)), {
       TICKGATE_NATS_SERVERS: 'nats://10.0.0.1:4222, nats://10.0.0.2:4222',

@@ -84,6 +84,13 @@ export const ReconcileConfig = z.strictObject({
   holdTimeoutMs: durationMs.default(SEQUENCER_DEFAULTS.holdTimeoutMs),
   /** Hold at most this many live trades behind a gap: the sequencer's `maxHeld`, with its default. */
   maxHeld: z.number().int().positive().default(SEQUENCER_DEFAULTS.maxHeld),
+  /**
+   * JetStream mode: at start, each instrument resumes after the last trade the stream holds, and the
+   * trades made meanwhile are fetched from REST; unless that trade is older than this (exchange time),
+   * when one `unrecoverable` status names the span and the feed starts from live, instead of paging
+   * through days of history.
+   */
+  resumeLookbackMs: durationMs.default(3_600_000),
 });
 
 export const ConnectionConfig = z.strictObject({

@@ -10,17 +10,20 @@ import {
   wireSequencers,
   type FeedRunnerOptions,
   type FeedStateChange,
+  type GapReason,
   type InstrumentInfo,
   type Logger,
   type Rejection,
   type RestClient,
   type Sequencer,
   type SequencerInputs,
+  type StatusDetail,
   type VenueAdapter,
 } from '@tickgate/core';
 import type { Status, Trade } from '@tickgate/schema';
 import { configPath, type FeedConfig } from '../config/index.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { decideReconnect, decideResume, resumeStart, type LastStored, type ResumeDecision } from '../resume/decision.js';
 import { Outbox, type PublishFn } from './outbox.js';
 import { Reconciler } from './reconciler.js';
 import { ShedLedger, type ShedRange } from './shed-ledger.js';
@@ -55,6 +58,18 @@ export interface FeedTaskOptions {
    * released trades are not held: each instrument's shed range is recovered once NATS has room again.
    */
   readonly maxPending?: number;
+  /**
+   * JetStream mode: the last trade the stream holds for one of this feed's instruments, read at start
+   * and after each NATS reconnect so that the feed resumes after it (see `resume/decision.ts`). Absent
+   * in core mode: there is no stream to resume from.
+   */
+  readonly lastStored?: (instrument: string) => Promise<LastStored | undefined>;
+}
+
+/** Options of `FeedTask.stop`. */
+export interface FeedStopOptions {
+  /** Let REST backfills in flight go on until then (ms since the epoch); default: stop them at once. */
+  readonly backfillUntilMs?: number;
 }
 
 /** Default of `nats.maxPending`: trades a feed holds for a stalled NATS before it sheds them. */
@@ -75,6 +90,16 @@ export interface FeedHealth {
 }
 
 const TICK_MS = 1_000;
+/** Tries at reading the stream's last stored trade of an instrument before going on without it. */
+const STORED_READ_ATTEMPTS = 3;
+const STORED_READ_RETRY_MS = 500;
+
+/** An instrument waiting for its first trade to settle its resume after the last stored trade. */
+interface PendingResume {
+  readonly stored: LastStored;
+  /** Where its sequencer was started meanwhile (`resumeStart`). */
+  readonly startAfterId: string | undefined;
+}
 
 /**
  * One feed of the config: its instruments, sharded over connections by the venue's stream limit, each
@@ -102,6 +127,14 @@ export class FeedTask {
   private readonly reconnectsSeen: Record<string, number> = {};
   private readonly duplicatesSeen = new Map<string, number>();
   private readonly releasedSeen = new Map<string, { ws: number; rest: number }>();
+  /** Instruments whose resume after the last stored trade waits for their first trade. */
+  private readonly resuming = new Map<string, PendingResume>();
+  /** The last trade id handed to the publisher, per instrument (a shutdown status names it). */
+  private readonly lastPublished = new Map<string, string>();
+  /** Instruments whose connection was lost and that no live trade has tied to the sequence since. */
+  private readonly unverified = new Set<string>();
+  /** Stopped and its shutdown statuses published: anything released later is the next start's. */
+  private sealed = false;
 
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
@@ -144,7 +177,18 @@ export class FeedTask {
       infos.map((i) => i.instrument),
     );
 
-    for (const info of infos) this.sequencers.set(info.instrument, this.makeSequencer(info.instrument));
+    const stored = await this.readStored(infos.map((i) => i.instrument));
+    const nowUs = systemClock.nowUs();
+    const lookbackMs = feed.reconcile.resumeLookbackMs;
+    for (const info of infos) {
+      const last = stored.get(info.instrument);
+      const startAfterId = resumeStart(last, nowUs, lookbackMs, adapter.stream);
+      if (last) {
+        this.resuming.set(info.instrument, { stored: last, startAfterId });
+        logger.info({ instrument: info.instrument, lastStoredId: last.id, lastStoredAgeMs: Math.round((nowUs - last.tradeTime) / 1000) }, 'resuming after the last trade the stream holds');
+      }
+      this.sequencers.set(info.instrument, this.makeSequencer(info.instrument, startAfterId, startAfterId !== undefined ? 'restart' : undefined));
+    }
 
     const perConnection = Math.max(1, adapter.stream.maxStreamsPerConnection);
     for (let i = 0; i < infos.length; i += perConnection) {
@@ -181,7 +225,7 @@ export class FeedTask {
     }
   }
 
-  private makeSequencer(instrument: string, startAfterId?: string): Sequencer {
+  private makeSequencer(instrument: string, startAfterId?: string, startGapReason?: GapReason): Sequencer {
     const { adapter, feed, metrics } = this.opts;
     const latency = metrics.latency.labels(this.venue);
     const lastTradeMs = this.lastTradeMs;
@@ -192,14 +236,21 @@ export class FeedTask {
       holdTimeoutMs: feed.reconcile.holdTimeoutMs,
       maxHeld: feed.reconcile.maxHeld,
       ...(startAfterId !== undefined ? { startAfterId } : {}),
+      ...(startGapReason !== undefined ? { startGapReason } : {}),
       // Per trade: no prom-client call (the sequencer counts releases; `sampleMetrics` exports them).
       release: (trade: Trade) => {
+        if (this.sealed) return;
+        // A REST trade released before any live one (a stream down at start) settles the resume.
+        if (this.resuming.size > 0) this.settleResume(instrument, trade, 1, false);
+        if (trade.source === 'ws' && this.unverified.size > 0) this.unverified.delete(instrument);
         this.lastPrices.set(instrument, trade.price);
         const now = systemClock.nowUs();
         lastTradeMs.set(instrument, now / 1000);
         if (trade.source === 'ws') latency.observe((now - trade.tradeTime) / 1e6);
-        if (this.shed.admit(trade, this.outbox.size, this.natsStalled)) this.outbox.push(trade);
-        else if (this.shed.shedTotal === 1 || this.shed.shedTotal % 100_000 === 0) this.noteShedding();
+        if (this.shed.admit(trade, this.outbox.size, this.natsStalled)) {
+          this.outbox.push(trade);
+          this.lastPublished.set(instrument, trade.id);
+        } else if (this.shed.shedTotal === 1 || this.shed.shedTotal % 100_000 === 0) this.noteShedding();
       },
       requestGap: (request) => {
         metrics.gaps.labels(this.venue, instrument, request.reason).inc();
@@ -226,6 +277,10 @@ export class FeedTask {
       if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
     });
     runner.on('state', (change: FeedStateChange) => this.onState(change, instruments));
+    // Before the sequencer sees an instrument's first trade: settle where it resumes.
+    runner.on('trade', (trade: Trade, span: number) => {
+      if (this.resuming.size > 0) this.settleResume(trade.instrument, trade, span, true);
+    });
     wireSequencers(runner, instruments, (instrument) => this.inputsOf(instrument));
   }
 
@@ -312,6 +367,7 @@ export class FeedTask {
       this.publishStatus(buildStatus(this.venue, undefined, 'connected', change.timeUs / 1000, { reason: change.reason }));
     } else if (change.state === 'reconnecting') {
       logger.warn({ reason: change.reason, err: change.error?.message }, 'feed lost; reconnecting');
+      for (const i of instruments) this.unverified.add(i);
       this.reconciler?.streamDown(instruments);
       if (change.previous === 'live') {
         this.publishStatus(buildStatus(this.venue, undefined, 'disconnected', change.timeUs / 1000, { reason: change.reason }));
@@ -369,6 +425,136 @@ export class FeedTask {
     seq.heartbeat(range.lastId);
   }
 
+  // ---- resume from the stream ----------------------------------------------------------------------
+
+  /**
+   * The stream's last stored trade of each instrument (none without `lastStored`). A read that keeps
+   * failing is logged and left out: that instrument starts from live.
+   */
+  private async readStored(instruments: readonly string[], attempts = STORED_READ_ATTEMPTS): Promise<Map<string, LastStored>> {
+    const out = new Map<string, LastStored>();
+    const lastStored = this.opts.lastStored;
+    if (!lastStored) return out;
+    await Promise.all(
+      instruments.map(async (instrument) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const last = await lastStored(instrument);
+            if (last) out.set(instrument, last);
+            return;
+          } catch (error) {
+            if (attempt >= attempts || this.stopped) {
+              this.opts.logger.error({ instrument, err: describeError(error) }, 'could not read the last trade the stream holds; this instrument goes on from live without resuming');
+              return;
+            }
+            await new Promise((r) => setTimeout(r, STORED_READ_RETRY_MS).unref());
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * The first trade of an instrument waiting to resume: decide (`decideResume`) and act. When nothing
+   * has reached its sequencer yet (`beforeSequencer`, the usual case: a live trade, seen before the
+   * sequencer sees it), the sequencer starts over where the decision says, so that a `gap` is
+   * reported (reason `restart`) and filled from REST. An `unrecoverable` decision is published here,
+   * before the trade. A REST trade released first (polling before the stream came up) settles it too:
+   * what the sequencer did not cover is reported.
+   */
+  private settleResume(instrument: string, first: Trade, span: number, beforeSequencer: boolean): void {
+    const pending = this.resuming.get(instrument);
+    if (pending === undefined) return;
+    this.resuming.delete(instrument);
+    const { adapter, feed, logger } = this.opts;
+    const decision = decideResume(pending.stored, { id: first.id, span, tradeTime: first.tradeTime }, feed.reconcile.resumeLookbackMs, adapter.stream);
+    const seq = this.sequencers.get(instrument);
+    logger.info({ instrument, lastStoredId: pending.stored.id, firstId: first.id, decision: decision.kind, ...spanOf(decision) }, 'resume after the last stored trade settled');
+    if (beforeSequencer && seq !== undefined && untouched(seq)) {
+      this.sequencers.set(instrument, this.makeSequencer(instrument, decision.startAfterId, decision.kind === 'gap' ? 'restart' : undefined));
+      if (decision.kind === 'unrecoverable') this.reportResumeLoss(instrument, decision.detail);
+      return;
+    }
+    if (decision.kind === 'unrecoverable') this.reportResumeLoss(instrument, decision.detail);
+    else if (decision.kind === 'gap' && pending.startAfterId !== pending.stored.id) {
+      // The sequencer started from the first REST trade, not after the stored one: the span between
+      // them was not fetched.
+      this.reportResumeLoss(instrument, {
+        fromId: decision.fromId,
+        toId: decision.toId,
+        count: decision.count,
+        fromTime: pending.stored.tradeTime,
+        toTime: first.tradeTime,
+        lastId: pending.stored.id,
+        reason: 'restart',
+        message: 'trades made while the gateway was stopped were not fetched: its first trades came from REST polling',
+      });
+    }
+  }
+
+  private reportResumeLoss(instrument: string, detail: StatusDetail): void {
+    if (detail.count) this.opts.metrics.unrecoverable.labels(this.venue, instrument).inc(detail.count);
+    this.opts.logger.warn({ instrument, ...detail }, 'trades made while the gateway was stopped are not recovered');
+    this.publishStatus(buildStatus(this.venue, instrument, 'unrecoverable', Date.now(), detail));
+  }
+
+  /**
+   * After a NATS reconnect (JetStream mode): read what the stream holds now. Where it holds ids
+   * beyond the last one this gateway released (another replica published them), the instrument goes
+   * on after them rather than publishing them again; it never goes back. An instrument still waiting
+   * for its first trade resumes after the newer stored trade.
+   */
+  async resyncWithStream(): Promise<void> {
+    if (this.stopped || !this.opts.lastStored) return;
+    const { adapter, logger } = this.opts;
+    const stored = await this.readStored([...this.infos.keys()]);
+    if (this.stopped) return;
+    for (const [instrument, last] of stored) {
+      const pending = this.resuming.get(instrument);
+      if (pending) {
+        if (decideReconnect(last, pending.stored.id, adapter.stream).advanceTo !== undefined) this.resuming.set(instrument, { ...pending, stored: last });
+        continue;
+      }
+      const seq = this.sequencers.get(instrument);
+      if (!seq) continue;
+      const { advanceTo } = decideReconnect(last, seq.lastId, adapter.stream);
+      if (advanceTo === undefined) continue;
+      const counters = seq.counters();
+      if (counters.held > 0 || counters.openGaps > 0) {
+        // Its gaps are being filled; what the stream holds already is stored once however often sent.
+        logger.info({ instrument, lastStoredId: advanceTo, lastReleasedId: seq.lastId }, 'the stream holds trades beyond the last one released; gaps open, going on as is');
+        continue;
+      }
+      logger.warn({ instrument, lastStoredId: advanceTo, lastReleasedId: seq.lastId }, 'the stream holds trades beyond the last one this gateway released (another replica?): going on after them');
+      this.sampleMetrics();
+      this.sequencers.set(instrument, this.makeSequencer(instrument, advanceTo));
+      this.releasedSeen.delete(instrument);
+      this.duplicatesSeen.delete(instrument);
+    }
+  }
+
+  /**
+   * At stop: a `gap` status (reason `shutdown`, with the last id published) for every instrument
+   * whose continuity this run could not verify: a gap still open, a connection lost and not caught up
+   * (or never live), no trade seen since the start, trades shed and not yet recovered. The next start
+   * resumes after the last stored trade and closes it.
+   */
+  private reportUnverified(notLive: ReadonlySet<string>): void {
+    for (const instrument of this.infos.keys()) {
+      const why: string[] = [];
+      if ((this.sequencers.get(instrument)?.openGaps().length ?? 0) > 0) why.push('a gap was still open');
+      if (notLive.has(instrument) || this.unverified.has(instrument)) why.push('its venue stream was down or had not caught up since it reconnected');
+      if (this.resuming.has(instrument)) why.push('no trade had come since the start');
+      if (this.shed.has(instrument)) why.push('trades shed while NATS was slow were not recovered yet');
+      if (why.length === 0) continue;
+      const lastId = this.lastPublished.get(instrument) ?? this.resuming.get(instrument)?.stored.id;
+      const message = `stopped before continuity was verified: ${why.join('; ')}. The next start resumes after the last trade stored.`;
+      this.opts.logger.warn({ instrument, lastId, why }, 'stopping with continuity unverified');
+      this.publishStatus(buildStatus(this.venue, instrument, 'gap', Date.now(), { reason: 'shutdown', ...(lastId !== undefined ? { lastId } : {}), message }));
+    }
+  }
+
   /** Bring the sampled metrics (counters kept by the runners and sequencers, ages) up to date. */
   sampleMetrics(now = Date.now()): void {
     for (const [instrument, seq] of this.sequencers) {
@@ -402,6 +588,7 @@ export class FeedTask {
   }
 
   private publishStatus(status: Status): void {
+    if (this.sealed) return;
     this.opts.metrics.statusEvents.labels(status.venue, status.state).inc();
     // through the outbox: after every trade released before it
     this.outbox.pushStatus(status);
@@ -451,15 +638,41 @@ export class FeedTask {
     this.opts.metrics.setFeedState(this.venue, this.name, 'failed');
   }
 
-  /** Stop the connections, the reconciler and the timers; release what the sequencers still hold. */
-  async stop(): Promise<void> {
+  /**
+   * Stop: the connections first (no new live trades), then the REST backfills in flight may finish
+   * until `backfillUntilMs`, then the reconciler and the timers go. Last, a `gap` status with reason
+   * `shutdown` for each instrument whose continuity could not be verified (`reportUnverified`).
+   * Trades held behind a gap still open are not released: the stream then ends before the gap, and
+   * the next start fetches the gap and them.
+   */
+  async stop(options: FeedStopOptions = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.tickTimer);
+    const notLive = new Set<string>();
+    for (const { runner, instruments } of this.runners) if (runner.state !== 'live') for (const i of instruments) notLive.add(i);
     await Promise.all(this.runners.map(({ runner }) => runner.stop()));
-    await this.reconciler?.stop();
+    if (this.reconciler) {
+      if (!(await this.reconciler.finishBackfills(options.backfillUntilMs ?? 0))) this.opts.logger.warn('stopping with REST backfills unfinished (the shutdown budget ran out)');
+      await this.reconciler.stop();
+    }
+    if (!this.failure) this.reportUnverified(notLive);
+    this.sealed = true;
     this.opts.metrics.setFeedState(this.venue, this.name, 'stopped');
   }
+}
+
+/** Nothing has reached the sequencer yet: it may be replaced by one started elsewhere. */
+function untouched(seq: Sequencer): boolean {
+  const c = seq.counters();
+  return c.released.ws + c.released.rest === 0 && c.gapsOpened === 0 && c.duplicates === 0 && c.held === 0;
+}
+
+/** The ids a resume decision names, for its log line. */
+function spanOf(decision: ResumeDecision): { fromId?: string; toId?: string; count?: number } {
+  if (decision.kind === 'gap') return { fromId: decision.fromId, toId: decision.toId, count: decision.count };
+  if (decision.kind === 'unrecoverable') return { ...(decision.detail.fromId !== undefined ? { fromId: decision.detail.fromId, toId: decision.detail.toId, count: decision.detail.count } : {}) };
+  return {};
 }
 
 function runnerOptionsOf(feed: FeedConfig): FeedRunnerOptions {

@@ -39,6 +39,8 @@ const MAX_POLL_PAGES = 20;
 export class Reconciler {
   private readonly jobs = new Map<string, Job[]>();
   private readonly running = new Set<string>();
+  /** The gap jobs' runs in flight (a stop may wait for them). */
+  private readonly runs = new Set<Promise<void>>();
   private stopped = false;
   private fallbackTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -105,7 +107,33 @@ export class Reconciler {
     const list = this.jobs.get(request.instrument) ?? [];
     list.push({ from: BigInt(request.fromId), to: BigInt(request.toId) });
     this.jobs.set(request.instrument, list);
-    if (!this.running.has(request.instrument)) void this.runJobs(request.instrument);
+    if (!this.running.has(request.instrument)) {
+      const run = this.runJobs(request.instrument);
+      this.runs.add(run);
+      void run.finally(() => this.runs.delete(run));
+    }
+  }
+
+  /**
+   * The first step of a stop: no more polling, catch-ups or price checks, but the gap jobs in flight
+   * go on until they are done or `untilMs` (ms since the epoch) has come. True when none is left.
+   */
+  async finishBackfills(untilMs: number): Promise<boolean> {
+    clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = undefined;
+    clearInterval(this.pollTimer);
+    clearInterval(this.priceTimer);
+    for (const timer of this.catchUps.values()) clearTimeout(timer);
+    this.catchUps.clear();
+    this.fallbackInstruments.clear();
+    this.inFallback = false;
+    await this.pollInFlight;
+    while (this.runs.size > 0) {
+      const left = untilMs - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([Promise.all(this.runs), delay(left)]);
+    }
+    return true;
   }
 
   private async runJobs(instrument: string): Promise<void> {

@@ -74,6 +74,8 @@ export class OrderedSequencer implements TradeSequencer {
    */
   private readonly settledRanges: Array<{ readonly to: bigint; readonly status: Status }> = [];
   private afterDisconnect = false;
+  /** The reason of the first gap after `startAfterId`, until the sequence has moved past it. */
+  private startGapReason: GapReason | undefined;
 
   private readonly out: OutputQueue;
   private readonly counts = new TradeCounts();
@@ -99,6 +101,7 @@ export class OrderedSequencer implements TradeSequencer {
       if (!INTEGER_ID.test(options.startAfterId)) throw new RangeError(`startAfterId must be an integer id, got ${JSON.stringify(options.startAfterId)}`);
       this.last = BigInt(options.startAfterId);
       this.frontier = this.last;
+      this.startGapReason = options.startGapReason;
     }
     this.enterSimple();
   }
@@ -253,6 +256,7 @@ export class OrderedSequencer implements TradeSequencer {
       // The common case: nothing missing, nothing held.
       this.last = end;
       this.frontier = end;
+      this.startGapReason = undefined; // the start continued without a gap
       if (live) this.afterDisconnect = false;
       this.emitRelease(trade);
       this.enforceBounds(now);
@@ -313,7 +317,9 @@ export class OrderedSequencer implements TradeSequencer {
   }
 
   /** Open `[from, to]` in the ledger (its `gap` status is queued) and ask for it. */
-  private openGap(from: bigint, to: bigint, reason: GapReason, now: number): void {
+  private openGap(from: bigint, to: bigint, gapReason: GapReason, now: number): void {
+    const reason = this.startGapReason ?? gapReason;
+    this.startGapReason = undefined;
     this.gaps.open(from, to, reason, now);
     this.out.request({ instrument: this.instrument, fromId: from.toString(), toId: to.toString(), reason });
   }
@@ -374,6 +380,7 @@ export class OrderedSequencer implements TradeSequencer {
     const last = this.last;
     if (
       this.fastPath &&
+      this.startGapReason === undefined &&
       !this.out.delivering &&
       this.out.size === 0 &&
       this.held.size === 0 &&

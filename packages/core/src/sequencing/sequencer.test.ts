@@ -312,6 +312,30 @@ describe('Sequencer (consecutive)', () => {
     expect(h.seq.counters().duplicates).toBe(1);
   });
 
+  it('names the first gap after startAfterId by startGapReason, and later ones as usual', () => {
+    const h = harness({ startAfterId: '99', startGapReason: 'restart' });
+    h.live(99); // a replay of the last stored id: dropped, the start still undecided
+    h.live(104);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '100', toId: '103', reason: 'restart' }]);
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'gap', fromId: '100', toId: '103', count: 4, reason: 'restart' });
+    h.rest(100, 101, 102, 103);
+    expect(h.ids()).toEqual(['100', '101', '102', '103', '104']);
+    expect(h.statuses.at(-1)).toMatchObject({ state: 'recovered', fromId: '100', toId: '103', count: 4, reason: 'restart' });
+    h.live(107);
+    expect(h.requests.at(-1)).toMatchObject({ fromId: '105', toId: '106', reason: 'jump' });
+  });
+
+  it('forgets startGapReason once the start continued without a gap', () => {
+    const h = harness({ startAfterId: '99', startGapReason: 'restart' });
+    h.live(100, 101);
+    h.live(105);
+    expect(h.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '102', toId: '104', reason: 'jump' }]);
+    // Without it, the gap at the start is an ordinary jump.
+    const plain = harness({ startAfterId: '99' });
+    plain.live(102);
+    expect(plain.requests).toEqual([{ instrument: 'BTC-USDT', fromId: '100', toId: '101', reason: 'jump' }]);
+  });
+
   it('compares ids as integers, beyond the safe Number range', () => {
     const h = harness();
     h.live(9); // 9 < 10 as integers, not as text

@@ -11,9 +11,11 @@ export type SequencingMode = 'consecutive' | 'none';
  * - `parse-error`: a frame carrying that id was rejected by the parser;
  * - `heartbeat`: the venue said its last trade id is beyond what arrived;
  * - `overlap`: an aggregated trade straddles ids already released or held, so it was dropped and the
- *   ids it covers beyond them are fetched one by one instead.
+ *   ids it covers beyond them are fetched one by one instead;
+ * - `restart`: the first gap after `startAfterId` when the owner resumes after a restart (see
+ *   `SequencerOptions.startGapReason`).
  */
-export type GapReason = 'jump' | 'reconnect' | 'parse-error' | 'heartbeat' | 'overlap';
+export type GapReason = 'jump' | 'reconnect' | 'parse-error' | 'heartbeat' | 'overlap' | 'restart';
 
 /** A range of ids the REST reconciler should fetch (`tradesFrom(fromId)` until `toId`), both inclusive. */
 export interface GapRequest {
@@ -65,6 +67,12 @@ export interface SequencerOptions {
    * Without it, the first trade seen (live or REST) defines the start.
    */
   readonly startAfterId?: string;
+  /**
+   * `consecutive`, with `startAfterId`: the reason of the gap between it and the first ids that arrive,
+   * if there is one (default: as for any other gap, `jump`). A gateway resuming after the last trade
+   * stored before a restart says `restart`, so that consumers can tell that gap from a venue's.
+   */
+  readonly startGapReason?: GapReason;
   /** Milliseconds since the Unix epoch (default `Date.now`): gap ages and status times. */
   readonly clock?: () => number;
   /**
