@@ -139,7 +139,7 @@ export class FeedTask {
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
     this.venue = opts.adapter.venue;
-    this.shed = new ShedLedger(opts.maxPending ?? DEFAULT_MAX_PENDING);
+    this.shed = new ShedLedger(opts.maxPending ?? DEFAULT_MAX_PENDING, (instrument) => this.lastPublished.get(instrument));
     this.outbox = new Outbox(
       opts.sink.publishTrade,
       (error, status) =>
@@ -297,7 +297,7 @@ export class FeedTask {
       trade: (trade, span) => {
         const current = seq();
         if (watch && trade.source === 'ws') {
-          const first = this.backwards.observe(trade, current.lastId);
+          const first = this.backwards.observe(trade, this.lastPublished.get(instrument));
           if (first !== undefined) void this.checkBackwards(instrument, first);
         }
         current.trade(trade, span);
@@ -345,8 +345,10 @@ export class FeedTask {
       );
       logger.warn({ instrument, lastId: ourLast, venueLastId: venueLast, fromId: first.id }, "trade ids went backwards; following the venue's new sequence");
       this.sampleMetrics();
-      const seq = this.makeSequencer(instrument, (BigInt(first.id) - 1n).toString());
+      const resumeAfter = (BigInt(first.id) - 1n).toString();
+      const seq = this.makeSequencer(instrument, resumeAfter);
       this.sequencers.set(instrument, seq);
+      this.lastPublished.set(instrument, resumeAfter); // the new sequence's ids are no longer "backwards"
       this.releasedSeen.delete(instrument);
       this.duplicatesSeen.delete(instrument);
       seq.heartbeat(venueLast);

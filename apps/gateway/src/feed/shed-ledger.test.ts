@@ -1,6 +1,21 @@
 import type { Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import { ShedLedger } from './shed-ledger.js';
+import { ShedLedger as Ledger } from './shed-ledger.js';
+
+/** A ledger whose caller keeps the last kept id of each instrument, as the feed task does. */
+class ShedLedger extends Ledger {
+  private readonly kept: Map<string, string>;
+  constructor(maxPending: number) {
+    const kept = new Map<string, string>();
+    super(maxPending, (instrument) => kept.get(instrument));
+    this.kept = kept;
+  }
+  override admit(trade: Trade, pending: number, stalled?: () => boolean): boolean {
+    const keep = super.admit(trade, pending, stalled);
+    if (keep) this.kept.set(trade.instrument, trade.id);
+    return keep;
+  }
+}
 
 const trade = (id: number, instrument = 'BTC-USDT'): Trade => ({
   v: 1,

@@ -23,10 +23,13 @@ export class ShedLedger {
   private readonly lowWater: number;
   private shedding = false;
   private readonly ranges = new Map<string, { lastKeptId: string | undefined; firstId: string; lastId: string; count: number; fromTime: number; toTime: number }>();
-  private readonly lastKept = new Map<string, string>();
   private total = 0;
 
-  constructor(readonly maxPending: number) {
+  /** `lastKept(instrument)`: the last trade id of the instrument handed to the publisher (the caller keeps it). */
+  constructor(
+    readonly maxPending: number,
+    private readonly lastKept: (instrument: string) => string | undefined,
+  ) {
     if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError(`maxPending must be a positive integer, got ${maxPending}`);
     this.lowWater = Math.floor(maxPending / 2);
   }
@@ -53,10 +56,7 @@ export class ShedLedger {
    */
   admit(trade: Trade, pending: number, stalled: () => boolean = () => true): boolean {
     if (!this.shedding && pending >= this.maxPending && stalled()) this.shedding = true;
-    if (!this.shedding) {
-      this.lastKept.set(trade.instrument, trade.id);
-      return true;
-    }
+    if (!this.shedding) return true;
     this.total += 1;
     const range = this.ranges.get(trade.instrument);
     if (range) {
@@ -65,7 +65,7 @@ export class ShedLedger {
       range.toTime = trade.tradeTime;
     } else {
       this.ranges.set(trade.instrument, {
-        lastKeptId: this.lastKept.get(trade.instrument),
+        lastKeptId: this.lastKept(trade.instrument),
         firstId: trade.id,
         lastId: trade.id,
         count: 1,
@@ -85,7 +85,6 @@ export class ShedLedger {
     this.shedding = false;
     const out = [...this.ranges].map(([instrument, r]) => ({ instrument, ...r }));
     this.ranges.clear();
-    for (const r of out) this.lastKept.set(r.instrument, r.lastId);
     return out;
   }
 }
