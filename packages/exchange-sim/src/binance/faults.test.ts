@@ -92,7 +92,24 @@ describe('frame faults', () => {
     expect(m).not.toHaveProperty('p');
     expect((JSON.parse(good!) as { data: { t: number } }).data.t).toBe(4);
     expect(await restIds(s)).toEqual([1, 2, 3, 4]);
-    expect(s.faults.counters.malformed).toEqual({ 'invalid-json': 1, 'wrong-types': 1, 'missing-fields': 1 });
+    expect(s.faults.counters.malformed).toEqual({ 'invalid-json': 1, 'wrong-types': 1, 'missing-fields': 1, 'retyped-decimals': 0 });
+  });
+
+  it('sends prices and quantities as JSON numbers, ids intact, for retyped-decimals (a format change)', async () => {
+    const { s, client } = await setup({}, '/stream?streams=btcusdt@trade');
+    s.faults.malformFrames(2, { kinds: ['retyped-decimals'] });
+    s.market.generate('BTCUSDT', 3);
+    await client.until(() => client.frames.length >= 3);
+    const [first, second, good] = client.frames.map((f) => (JSON.parse(f) as { data: Record<string, unknown> }).data);
+    for (const d of [first!, second!]) {
+      expect(typeof d['t']).toBe('number');
+      expect(typeof d['p']).toBe('number');
+      expect(typeof d['q']).toBe('number');
+      expect(typeof d['m']).toBe('boolean');
+    }
+    expect([first!['t'], second!['t']]).toEqual([1, 2]);
+    expect(typeof good!['p']).toBe('string');
+    expect(s.faults.counters.malformed['retyped-decimals']).toBe(2);
   });
 
   it('limits a frame fault to one symbol when asked', async () => {

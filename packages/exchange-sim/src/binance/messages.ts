@@ -112,7 +112,8 @@ export function combinedPrefix(stream: string): string {
  * A damaged trade (or aggTrade) frame standing in for a real trade:
  * - `invalid-json`: the frame cut in half;
  * - `wrong-types`: id as a string, price and quantity as JSON numbers, `m` as a string;
- * - `missing-fields`: no price and no quantity.
+ * - `missing-fields`: no price and no quantity;
+ * - `retyped-decimals`: price and quantity as JSON numbers, everything else intact (a format change).
  * `frame` is the whole frame as it would have been sent (combined wrapper included).
  */
 export function malformFrame(frame: string, kind: MalformedKind): string {
@@ -126,5 +127,7 @@ export function malformFrame(frame: string, kind: MalformedKind): string {
         .replace(/"m":(true|false)/, '"m":"$1"');
     case 'missing-fields':
       return frame.replace(/,"p":"[0-9.]+"/, '').replace(/,"q":"[0-9.]+"/, '');
+    case 'retyped-decimals':
+      return frame.replace(/"([pq])":"([0-9.]+)"/g, '"$1":$2');
   }
 }

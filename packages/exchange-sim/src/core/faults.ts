@@ -1,7 +1,12 @@
 import { Rng } from './rng.js';
 
 /** How a streamed trade frame is damaged. */
-export type MalformedKind = 'invalid-json' | 'wrong-types' | 'missing-fields';
+/**
+ * How a malformed frame is damaged. `retyped-decimals` (prices and quantities with their JSON type
+ * flipped, the rest intact) is what a venue changing its format looks like; it is not in the default mix.
+ */
+export type MalformedKind = 'invalid-json' | 'wrong-types' | 'missing-fields' | 'retyped-decimals';
+/** The default mix of `malformFrames` and of random malformed frames. */
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'wrong-types', 'missing-fields'];
 
 /** What happens to the stream frame(s) of one trade. */
@@ -74,7 +79,7 @@ export interface FaultCounters {
   skipped: number;
   duplicated: number;
   reordered: number;
-  malformed: { 'invalid-json': number; 'wrong-types': number; 'missing-fields': number };
+  malformed: Record<MalformedKind, number>;
   dropped: number;
   closed: number;
   stalled: number;
@@ -131,7 +136,7 @@ function emptyCounters(): FaultCounters {
     skipped: 0,
     duplicated: 0,
     reordered: 0,
-    malformed: { 'invalid-json': 0, 'wrong-types': 0, 'missing-fields': 0 },
+    malformed: { 'invalid-json': 0, 'wrong-types': 0, 'missing-fields': 0, 'retyped-decimals': 0 },
     dropped: 0,
     closed: 0,
     stalled: 0,

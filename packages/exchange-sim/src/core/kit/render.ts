@@ -1,3 +1,5 @@
+import type { MalformedKind } from '../faults.js';
+
 /**
  * Rendering helpers shared by the JSON venues: decimals of an increment, quiet JSON parsing, RFC 3339 µs
  * times, seeded UUID-like ids, and damaged frames for the `malformed` frame fault.
@@ -39,22 +41,17 @@ export function uuidFrom(next: () => number): string {
  * A damaged JSON frame standing in for a trade frame:
  * - `invalid-json`: the frame cut in half;
  * - `wrong-types`: the named fields with their JSON type flipped (numbers quoted, numeric strings unquoted);
- * - `missing-fields`: the `decimals` fields removed.
+ * - `missing-fields`: the `decimals` fields removed;
+ * - `retyped-decimals`: only the `decimals` fields with their JSON type flipped (a venue's format change).
  */
-export function malformJson(frame: string, kind: 'invalid-json' | 'wrong-types' | 'missing-fields', fields: { ids: readonly string[]; decimals: readonly string[] }): string {
+export function malformJson(frame: string, kind: MalformedKind, fields: { ids: readonly string[]; decimals: readonly string[] }): string {
   switch (kind) {
     case 'invalid-json':
       return frame.slice(0, Math.max(1, Math.floor(frame.length / 2)));
-    case 'wrong-types': {
-      let out = frame;
-      for (const key of [...fields.ids, ...fields.decimals]) {
-        const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        out = out.replace(new RegExp(`"${k}":(?:"([0-9.]+)"|([0-9.]+))`, 'g'), (_m, quoted: string | undefined, bare: string | undefined) =>
-          quoted !== undefined ? `"${key}":${quoted}` : `"${key}":"${bare ?? ''}"`,
-        );
-      }
-      return out;
-    }
+    case 'wrong-types':
+      return flipTypes(frame, [...fields.ids, ...fields.decimals]);
+    case 'retyped-decimals':
+      return flipTypes(frame, fields.decimals);
     case 'missing-fields': {
       let out = frame;
       for (const key of fields.decimals) {
@@ -64,4 +61,16 @@ export function malformJson(frame: string, kind: 'invalid-json' | 'wrong-types' 
       return out;
     }
   }
+}
+
+/** `keys` with their JSON type flipped: numbers quoted, numeric strings unquoted. */
+function flipTypes(frame: string, keys: readonly string[]): string {
+  let out = frame;
+  for (const key of keys) {
+    const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`"${k}":(?:"([0-9.]+)"|([0-9.]+))`, 'g'), (_m, quoted: string | undefined, bare: string | undefined) =>
+      quoted !== undefined ? `"${key}":${quoted}` : `"${key}":"${bare ?? ''}"`,
+    );
+  }
+  return out;
 }
