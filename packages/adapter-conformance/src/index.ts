@@ -34,3 +34,14 @@ export type {
   SimTradeView,
   TradeFixture,
 } from './types.js';
+export {
+  assertArbitraryTextSafe,
+  describeRejectionCases,
+  expectedWsTrade,
+  parseCollect,
+  parseErrorOf,
+  parseOneEvent,
+  plainDecimalText,
+  rfc3339Text,
+  type ArbitraryTextOptions,
+} from './test-kit.js';
