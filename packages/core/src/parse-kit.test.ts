@@ -1,20 +1,26 @@
 import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import type { Rejection } from './adapter.js';
+import { instrumentMap, type Rejection } from './adapter.js';
 import { ParseError } from './errors.js';
 import {
+  decimalOrReject,
+  decimalTextOf,
+  instrumentOrReject,
   invalidFieldError,
   isIntegerText,
   isJsonObject,
   RAW_PREVIEW_CHARS,
   parseRestJson,
   rawPreview,
+  readJsonObjectFrame,
   rejectField,
   rejectFrame,
   requireDecimalField,
   requireStringField,
   rfc3339ToMicros,
+  takerSideText,
   valuePreview,
+  wsTrade,
 } from './parse-kit.js';
 
 function sink(): { rejections: Rejection[]; trade: () => void; control: () => void; reject: (r: Rejection) => void } {
@@ -77,6 +83,63 @@ describe('rejectFrame / rejectField', () => {
       { reason: 'invalid-field', message: 'data[0].p: price is not a string (got 5)', raw: '{"p":5}', instrument: 'BTC-USD', tradeId: '1' },
       { reason: 'invalid-field', message: 's: symbol is not a string (got missing)', raw: '{}' },
     ]);
+  });
+});
+
+describe('stream field readers', () => {
+  const BTC = { instrument: 'BTC-USD', symbol: 'BTC/USD', base: 'BTC', quote: 'USD' };
+  const instruments = instrumentMap([BTC]);
+
+  it('readJsonObjectFrame returns the object, or rejects text that is not JSON or not an object', () => {
+    const s = sink();
+    expect(readJsonObjectFrame('{"a":1}', s)).toEqual({ a: 1 });
+    expect(readJsonObjectFrame('{', s)).toBeUndefined();
+    expect(readJsonObjectFrame('nope', s, 'frame is not JSON (nor the text "pong")')).toBeUndefined();
+    expect(readJsonObjectFrame('[1]', s)).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'malformed-json', message: 'frame is not JSON', raw: '{' },
+      { reason: 'malformed-json', message: 'frame is not JSON (nor the text "pong")', raw: 'nope' },
+      { reason: 'unknown-message', message: 'frame is not a JSON object', raw: '[1]' },
+    ]);
+  });
+
+  it('instrumentOrReject finds the instrument, or rejects a symbol that is not a string or not carried', () => {
+    const s = sink();
+    expect(instrumentOrReject(s, instruments, 's', 'BTC/USD', '{}', '5')).toBe(BTC);
+    expect(instrumentOrReject(s, instruments, 's', 7, '{}', '5')).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'data[0].s', 'ETH/USD', '{}')).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'id', 'X', '{}', '6', { notString: 'product id is not a string', noun: '' })).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'id', null, '{}', undefined, { notString: 'product id is not a string', noun: '' })).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'invalid-field', message: 's: symbol is not a string (got 7)', raw: '{}', tradeId: '5' },
+      { reason: 'unknown-instrument', message: `data[0].s: symbol "ETH/USD" is not one of this feed's instruments`, raw: '{}' },
+      { reason: 'unknown-instrument', message: `id: "X" is not one of this feed's instruments`, raw: '{}', tradeId: '6' },
+      { reason: 'invalid-field', message: 'id: product id is not a string (got null)', raw: '{}' },
+    ]);
+  });
+
+  it('decimalTextOf canonicalizes plain positive decimal strings only; decimalOrReject rejects the rest', () => {
+    expect(decimalTextOf('001.500')).toBe('1.5');
+    for (const bad of [1.5, '1e3', '-1', '0', '', null, undefined]) expect(decimalTextOf(bad), String(bad)).toBeUndefined();
+    const s = sink();
+    expect(decimalOrReject(s, 'p', 'price', '2.0', '{}', 'BTC-USD', '1')).toBe('2');
+    expect(decimalOrReject(s, 'data[0].sz', 'size', 2, '{}', 'BTC-USD', '1')).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'invalid-field', message: 'data[0].sz: size is not a plain positive decimal string within the schema digits (got 2)', raw: '{}', instrument: 'BTC-USD', tradeId: '1' },
+    ]);
+  });
+
+  it('takerSideText accepts "buy" and "sell" only', () => {
+    expect(takerSideText('buy')).toBe('buy');
+    expect(takerSideText('sell')).toBe('sell');
+    for (const bad of ['Buy', 'SELL', '', 1, null, undefined]) expect(takerSideText(bad), String(bad)).toBeUndefined();
+  });
+
+  it('wsTrade builds a WebSocket trade of the instrument, its fields in the wire order', () => {
+    const trade = wsTrade('kraken', BTC, '9', '1.5', '2', 'sell', 1_767_225_600_000_001, 1_767_225_601_000_000);
+    expect(JSON.stringify(trade)).toBe(
+      '{"v":1,"type":"trade","venue":"kraken","instrument":"BTC-USD","symbol":"BTC/USD","id":"9","price":"1.5","quantity":"2","side":"sell","tradeTime":1767225600000001,"receiveTime":1767225601000000,"source":"ws"}',
+    );
   });
 });
 
