@@ -38,6 +38,8 @@ export {
   assertArbitraryTextSafe,
   describeRejectionCases,
   expectedWsTrade,
+  expectFieldRejection,
+  expectOneTrade,
   parseCollect,
   parseErrorOf,
   parseOneEvent,

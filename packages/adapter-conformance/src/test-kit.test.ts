@@ -2,7 +2,8 @@ import { ParseError, rfc3339ToMicros, type FrameParser } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertArbitraryTextSafe, parseErrorOf, parseOneEvent, plainDecimalText, rfc3339Text } from './test-kit.js';
+import { collectingSink } from './sink.js';
+import { assertArbitraryTextSafe, expectedWsTrade, expectFieldRejection, expectOneTrade, parseErrorOf, parseOneEvent, plainDecimalText, rfc3339Text } from './test-kit.js';
 
 // The shared test pieces must be able to fail: each is fed something wrong here.
 
@@ -29,6 +30,32 @@ describe('adapter test kit', () => {
 
   it('parseOneEvent fails on a frame that yields no event', () => {
     expect(() => parseOneEvent(silent, '{}')).toThrow();
+  });
+
+  it('expectOneTrade returns the one valid trade and fails on none, two, a rejection or an invalid trade', () => {
+    const info = { instrument: 'BTC-USD', symbol: 'BTC-USD', base: 'BTC', quote: 'USD' };
+    const trade = expectedWsTrade('coinbase', info, { id: '1', price: '1.5', quantity: '2', side: 'buy', tradeTime: 1_767_225_600_000_000 });
+    const sink = collectingSink();
+    expect(() => expectOneTrade(sink)).toThrow();
+    sink.trade(trade);
+    expect(expectOneTrade(sink)).toBe(trade);
+    sink.reject({ reason: 'invalid-field', message: 'x: bad', raw: '{}' });
+    expect(() => expectOneTrade(sink)).toThrow();
+    const bad = collectingSink();
+    bad.trade({ ...trade, price: '1.50' });
+    expect(() => expectOneTrade(bad)).toThrow();
+  });
+
+  it('expectFieldRejection returns the one invalid-field rejection naming the field, and fails otherwise', () => {
+    const sink = collectingSink();
+    sink.reject({ reason: 'invalid-field', message: 'price: bad (got 1)', raw: '{}' });
+    expect(expectFieldRejection(sink, 'price').message).toBe('price: bad (got 1)');
+    expect(() => expectFieldRejection(sink, 'size')).toThrow();
+    const other = collectingSink();
+    other.reject({ reason: 'unknown-message', message: 'price: bad', raw: '{}' });
+    expect(() => expectFieldRejection(other, 'price')).toThrow();
+    other.control({ type: 'pong' });
+    expect(() => expectFieldRejection(other, 'price')).toThrow();
   });
 
   it('assertArbitraryTextSafe fails on a parser that throws or reports nothing', () => {

@@ -1,4 +1,4 @@
-import { ParseError, type FrameParser, type InstrumentInfo } from '@tickgate/core';
+import { ParseError, type FrameParser, type InstrumentInfo, type Rejection } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,26 @@ export function parseErrorOf(fn: () => unknown): ParseError {
     return e as ParseError;
   }
   throw new Error('expected a ParseError');
+}
+
+/** The one trade `sink` holds: no rejection, exactly one trade, and that trade strictly schema-valid. */
+export function expectOneTrade(sink: Collected): Trade {
+  expect(sink.rejections).toEqual([]);
+  expect(sink.trades).toHaveLength(1);
+  const trade = sink.trades[0]!;
+  expect(TradeSchema.parse(trade)).toEqual(trade);
+  return trade;
+}
+
+/** The one rejection `sink` holds: no trade, no control, and one `invalid-field` rejection naming `field`. */
+export function expectFieldRejection(sink: Collected, field: string): Rejection {
+  expect(sink.trades).toEqual([]);
+  expect(sink.controls).toEqual([]);
+  expect(sink.rejections).toHaveLength(1);
+  const r = sink.rejections[0]!;
+  expect(r.reason).toBe('invalid-field');
+  expect(r.message.startsWith(`${field}: `)).toBe(true);
+  return r;
 }
 
 /**
