@@ -5,6 +5,7 @@ import { ParseError } from './errors.js';
 import {
   decimalOrReject,
   decimalTextOf,
+  inAskedOrder,
   instrumentOrReject,
   invalidFieldError,
   isIntegerText,
@@ -13,6 +14,7 @@ import {
   parseRestJson,
   rawPreview,
   readJsonObjectFrame,
+  readRestInstrument,
   rejectField,
   rejectFrame,
   requireDecimalField,
@@ -191,6 +193,44 @@ describe('REST field helpers', () => {
     expect(requireStringField({ s: 'BTC' }, 's', 'x')).toBe('BTC');
     expect(() => requireStringField({ s: '' }, 's', 'x')).toThrow('x.s: not a non-empty string (got "")');
     expect(() => requireStringField({ s: 3 }, 's', 'x')).toThrow(ParseError);
+  });
+});
+
+describe('REST instrument helpers', () => {
+  const fields = { what: 'product', symbol: 'id', base: 'base_currency', quote: 'quote_currency', parts: 'currencies' };
+
+  it('readRestInstrument reads symbol, base and quote into a BASE-QUOTE instrument and hands back the object', () => {
+    const value = { id: 'BTC-USD', base_currency: 'BTC', quote_currency: 'USD', status: 'online' };
+    const { object, info } = readRestInstrument(value, 'products[0]', fields);
+    expect(object).toBe(value);
+    expect(info).toEqual({ instrument: 'BTC-USD', symbol: 'BTC-USD', base: 'BTC', quote: 'USD' });
+  });
+
+  it('readRestInstrument throws invalid-field ParseErrors naming the path, in the order of the checks', () => {
+    const message = (value: unknown) => {
+      try {
+        readRestInstrument(value, 'p', fields);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ParseError);
+        return (e as ParseError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(message([1])).toBe('p: product is not an object (got [1])');
+    expect(message({ base_currency: 'BTC' })).toBe('p.id: not a non-empty string (got missing)');
+    expect(message({ id: 'X', base_currency: '', quote_currency: 'USD' })).toBe('p.base_currency: not a non-empty string (got "")');
+    expect(message({ id: 'X', base_currency: 'btc', quote_currency: 'USD' })).toBe('p.base_currency: currencies do not form a BASE-QUOTE instrument id (got "btc-USD")');
+  });
+
+  it('inAskedOrder keeps the asked order and leaves out what was not found', () => {
+    const a = { instrument: 'A-B', symbol: 'AB', base: 'A', quote: 'B' };
+    const c = { instrument: 'C-D', symbol: 'CD', base: 'C', quote: 'D' };
+    const found = new Map([
+      ['AB', a],
+      ['CD', c],
+    ]);
+    expect(inAskedOrder(['CD', 'XX', 'AB'], found)).toEqual([c, a]);
+    expect(inAskedOrder([], found)).toEqual([]);
   });
 });
 

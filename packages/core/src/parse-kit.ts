@@ -1,4 +1,4 @@
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import type { InstrumentInfo, InstrumentMap, ParseSink } from './adapter.js';
 import { ParseError, type RejectionReason } from './errors.js';
 
@@ -193,6 +193,44 @@ export function requireStringField(obj: JsonObject, key: string, path: string): 
   const value = obj[key];
   if (typeof value !== 'string' || value.length === 0) throw invalidFieldError(`${path}.${key}`, 'not a non-empty string', value);
   return value;
+}
+
+/** Where a venue's REST instrument object names itself, and how its rejections speak of it. */
+export interface RestInstrumentFields {
+  /** What the object is (`product`), for `<path>: <what> is not an object`. */
+  readonly what: string;
+  /** Keys of the venue symbol and of the base and quote names. */
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  /** What base and quote are (`currencies`), for `<path>.<base>: <parts> do not form a BASE-QUOTE instrument id`. */
+  readonly parts: string;
+}
+
+/** An `InstrumentInfo` being read, its optional fields still to be set. */
+export type InstrumentInfoDraft = { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] };
+
+/**
+ * The names of a REST instrument object `value` at `path`: its symbol, base and quote (non-empty strings)
+ * and the `BASE-QUOTE` instrument id they form, with the object itself for the venue's other fields.
+ * Throws `invalidFieldError` for anything else.
+ */
+export function readRestInstrument(value: unknown, path: string, fields: RestInstrumentFields): { object: JsonObject; info: InstrumentInfoDraft } {
+  if (!isJsonObject(value)) throw invalidFieldError(path, `${fields.what} is not an object`, value);
+  const symbol = requireStringField(value, fields.symbol, path);
+  const base = requireStringField(value, fields.base, path);
+  const quote = requireStringField(value, fields.quote, path);
+  const instrument = `${base}-${quote}`;
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.${fields.base}`, `${fields.parts} do not form a BASE-QUOTE instrument id`, instrument);
+  return { object: value, info: { instrument, symbol, base, quote } };
+}
+
+/** The instruments of `found` (by venue symbol) for the asked `symbols`, in their order; unknown ones left out. */
+export function inAskedOrder(symbols: readonly string[], found: ReadonlyMap<string, InstrumentInfo>): InstrumentInfo[] {
+  return symbols.flatMap((s) => {
+    const info = found.get(s);
+    return info === undefined ? [] : [info];
+  });
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
