@@ -1,21 +1,16 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
-import { MAX_TIME_US, MIN_TIME_US, TradeSchema, type Trade } from '@tickgate/schema';
+import { assertArbitraryTextSafe, expectedWsTrade, expectFieldRejection, expectOneTrade, parseCollect, plainDecimalText } from '@tickgate/adapter-conformance';
+import { MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import { collectingSink, INSTRUMENTS, instruments, RECEIVE_US } from '../test/helpers.js';
+import { INSTRUMENTS, instruments, RECEIVE_US } from '../test/helpers.js';
 import { createParser, type BinanceTimeUnit } from './parse.js';
 
 const SEED = 20_260_101;
 const RUNS = 3000;
 
 /** Plain positive decimals as Binance writes them: fraction padded with trailing zeros, within 24.24 digits. */
-const decimalText = fc
-  .tuple(fc.stringMatching(/^[0-9]{1,12}$/), fc.option(fc.stringMatching(/^[0-9]{1,16}$/), { nil: undefined }), fc.nat({ max: 8 }), fc.nat({ max: 3 }))
-  .map(([int, frac, trailing, leading]) => {
-    const i = '0'.repeat(leading) + int;
-    return frac === undefined ? i : `${i}.${frac}${'0'.repeat(trailing)}`;
-  })
-  .filter((s) => /[1-9]/.test(s));
+const decimalText = plainDecimalText({ maxTrailingZeros: 8, maxLeadingZeros: 3 });
 
 const tradeTimeUs = fc.integer({ min: MIN_TIME_US, max: MAX_TIME_US });
 
@@ -61,26 +56,17 @@ function frame(c: ValidCase, data: Record<string, unknown> = payload(c)): string
 /** What the trade must be, computed independently: decimal.js for the canonical value. */
 function expected(c: ValidCase): Trade {
   const info = INSTRUMENTS[c.symbolIndex]!;
-  return {
-    v: 1,
-    type: 'trade',
-    venue: 'binance',
-    instrument: info.instrument,
-    symbol: info.symbol,
+  return expectedWsTrade('binance', info, {
     id: String(BigInt(c.id)),
     price: new Decimal(c.price).toFixed(),
     quantity: new Decimal(c.quantity).toFixed(),
     side: c.buyerIsMaker ? 'sell' : 'buy',
     tradeTime: c.timeUnit === 'us' ? c.timeUs : Math.floor(c.timeUs / 1000) * 1000,
-    receiveTime: RECEIVE_US,
-    source: 'ws',
-  };
+  });
 }
 
 function parse(raw: string, timeUnit: BinanceTimeUnit) {
-  const sink = collectingSink();
-  createParser(instruments, { timeUnit })(raw, RECEIVE_US, sink);
-  return sink;
+  return parseCollect(createParser(instruments, { timeUnit }), raw, RECEIVE_US);
 }
 
 describe('parser properties', () => {
@@ -90,11 +76,7 @@ describe('parser properties', () => {
         // A ms connection cannot carry times below MIN_TIME_US after flooring; skip those few.
         fc.pre(expected(c).tradeTime >= MIN_TIME_US);
         const sink = parse(frame(c), c.timeUnit);
-        expect(sink.rejections).toEqual([]);
-        expect(sink.trades).toHaveLength(1);
-        const trade = sink.trades[0]!;
-        expect(TradeSchema.parse(trade)).toEqual(trade);
-        expect(trade).toEqual(expected(c));
+        expect(expectOneTrade(sink)).toEqual(expected(c));
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -117,12 +99,7 @@ describe('parser properties', () => {
         if (omit) delete data[field];
         else data[field] = value;
         const sink = parse(frame(c, data), c.timeUnit);
-        expect(sink.trades).toEqual([]);
-        expect(sink.controls).toEqual([]);
-        expect(sink.rejections).toHaveLength(1);
-        const r = sink.rejections[0]!;
-        expect(r.reason).toBe('invalid-field');
-        expect(r.message.startsWith(`${field}: `)).toBe(true);
+        const r = expectFieldRejection(sink, field);
         expect(r.raw.length).toBeLessThanOrEqual(200);
         if (field !== 's') expect(r.instrument).toBe(INSTRUMENTS[c.symbolIndex]!.instrument);
         if (field !== 't') expect(r.tradeId).toBe(String(c.id));
@@ -146,15 +123,6 @@ describe('parser properties', () => {
   });
 
   it('arbitrary text never throws and never yields an invalid trade', () => {
-    const parser = createParser(instruments);
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), validCase.map((c) => frame(c).slice(0, -3))), (raw) => {
-        const sink = collectingSink();
-        parser(raw, RECEIVE_US, sink);
-        expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-        for (const trade of sink.trades) TradeSchema.parse(trade);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
+    assertArbitraryTextSafe(createParser(instruments), validCase.map((c) => frame(c).slice(0, -3)), { seed: SEED, numRuns: RUNS, events: 'one' });
   });
 });

@@ -1,17 +1,15 @@
+import { describeRejectionCases, parseOneEvent, type RejectionFixture } from '@tickgate/adapter-conformance';
 import fc from 'fast-check';
-import { instrumentMap, type RejectionReason } from '@tickgate/core';
+import { instrumentMap } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { collectingSink, fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
 import { binance } from './index.js';
 import { createParser, parseFrame, RAW_PREVIEW_CHARS, safeIntegerText, toMicros, type BinanceTimeUnit } from './parse.js';
 
+/** Every frame produces exactly one event of some kind. */
 function parseOne(raw: string, timeUnit: BinanceTimeUnit = 'us') {
-  const sink = collectingSink();
-  createParser(instruments, { timeUnit })(raw, RECEIVE_US, sink);
-  // Every frame produces exactly one event of some kind.
-  expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-  return sink;
+  return parseOneEvent(createParser(instruments, { timeUnit }), raw, RECEIVE_US);
 }
 
 describe('documented sample frames', () => {
@@ -95,25 +93,7 @@ describe('generated valid trade frames', () => {
   });
 });
 
-describe('generated invalid frames', () => {
-  const cases = fixtureJson<{ name: string; frame: string; reason: RejectionReason; field?: string; instrument?: string; tradeId?: string }[]>('ws-generated-invalid.json');
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { rejections } = parseOne(c.frame);
-    expect(rejections).toHaveLength(1);
-    const r = rejections[0]!;
-    expect(r.reason).toBe(c.reason);
-    expect(r.raw).toBe(c.frame);
-    expect(r.instrument).toBe(c.instrument);
-    expect(r.tradeId).toBe(c.tradeId);
-    if (c.field !== undefined) expect(r.message.startsWith(`${c.field}: `)).toBe(true);
-  });
-
-  it('covers every rejection reason', () => {
-    const reasons = new Set(cases.map((c) => c.reason));
-    expect([...reasons].sort()).toEqual(['invalid-field', 'malformed-json', 'unknown-instrument', 'unknown-message']);
-  });
-});
+describeRejectionCases(fixtureJson<RejectionFixture[]>('ws-generated-invalid.json'), parseOne);
 
 describe('rejections', () => {
   it('keep at most 200 characters of the raw frame', () => {

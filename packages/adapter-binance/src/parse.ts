@@ -1,5 +1,5 @@
-import { rejectField, rejectFrame, valuePreview, type ControlEvent, type FrameParser, type InstrumentInfo, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { decimalOrReject, instrumentOrReject, rejectField, rejectFrame, valuePreview, wsTrade, type ControlEvent, type FrameParser, type InstrumentInfo, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
+import { MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import { scannedTradeFrame, scanTradeFrame } from './fast-trade.js';
 import type { BinanceRequestId } from './messages.js';
 
@@ -91,34 +91,18 @@ function tradeIdOf(value: unknown): string | undefined {
  * treats an unreadable trade as a gap for that id and fetches it from REST.
  */
 export function parseTradePayload(d: JsonObject, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit): void {
-  const s = d['s'];
   const tradeId = tradeIdOf(d['t']);
-  if (typeof s !== 'string') {
-    rejectField(sink, 's', 'symbol is not a string', s, raw, undefined, tradeId);
-    return;
-  }
-  const info = instruments.bySymbol(s);
-  if (info === undefined) {
-    rejectFrame(sink, 'unknown-instrument', `s: symbol ${valuePreview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
-    return;
-  }
+  const info = instrumentOrReject(sink, instruments, 's', d['s'], raw, tradeId);
+  if (info === undefined) return;
   const instrument = info.instrument;
   if (tradeId === undefined) {
     rejectField(sink, 't', 'trade id is not a non-negative integer', d['t'], raw, instrument);
     return;
   }
-  const p = d['p'];
-  const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
-  if (price === undefined) {
-    rejectField(sink, 'p', 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
-    return;
-  }
-  const q = d['q'];
-  const quantity = typeof q === 'string' ? canonicalDecimalOrUndefined(q) : undefined;
-  if (quantity === undefined) {
-    rejectField(sink, 'q', 'quantity is not a plain positive decimal string within the schema digits', q, raw, instrument, tradeId);
-    return;
-  }
+  const price = decimalOrReject(sink, 'p', 'price', d['p'], raw, instrument, tradeId);
+  if (price === undefined) return;
+  const quantity = decimalOrReject(sink, 'q', 'quantity', d['q'], raw, instrument, tradeId);
+  if (quantity === undefined) return;
   const tradeTime = toMicros(d['T'], timeUnit);
   if (tradeTime === undefined) {
     rejectField(sink, 'T', `trade time is not a plausible integer time in ${timeUnit === 'us' ? 'microseconds' : 'milliseconds'}`, d['T'], raw, instrument, tradeId);
@@ -134,21 +118,8 @@ export function parseTradePayload(d: JsonObject, raw: string, receiveTimeUs: num
 
 /** The trade both paths emit, from checked fields. */
 function tradeOf(info: InstrumentInfo, id: string, price: string, quantity: string, buyerIsMaker: boolean, tradeTime: number, receiveTimeUs: number): Trade {
-  return {
-    v: 1,
-    type: 'trade',
-    venue: BINANCE_VENUE,
-    instrument: info.instrument,
-    symbol: info.symbol,
-    id,
-    price,
-    quantity,
-    // `m`: the buyer is the maker, so the taker (aggressor) sold.
-    side: buyerIsMaker ? 'sell' : 'buy',
-    tradeTime,
-    receiveTime: receiveTimeUs,
-    source: 'ws',
-  };
+  // `m`: the buyer is the maker, so the taker (aggressor) sold.
+  return wsTrade(BINANCE_VENUE, info, id, price, quantity, buyerIsMaker ? 'sell' : 'buy', tradeTime, receiveTimeUs);
 }
 
 /** Scratch record of the fast path (fields are read out before the sink is called). */

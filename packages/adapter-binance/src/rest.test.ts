@@ -1,20 +1,10 @@
-import { ParseError } from '@tickgate/core';
+import { parseErrorOf } from '@tickgate/adapter-conformance';
 import { TradeSchema } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { BTC, fixtureText, RECEIVE_US } from '../test/helpers.js';
 import { binanceRest, parseExchangeInfo, restTimeToMicros } from './rest.js';
 
 const LTC = { instrument: 'LTC-BTC', symbol: 'LTCBTC', base: 'LTC', quote: 'BTC' };
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('binanceRest', () => {
   it('states the rate-limit facts', () => {
@@ -41,11 +31,11 @@ describe('binanceRest', () => {
     it('leaves out zero increments and rejects unreadable symbols', () => {
       const body = (filters: unknown[], extra: Record<string, unknown> = {}) => JSON.stringify({ symbols: [{ symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT', filters, ...extra }] });
       expect(parseExchangeInfo(body([{ filterType: 'PRICE_FILTER', tickSize: '0.00000000' }]))[0]).not.toHaveProperty('tickSize');
-      expect(parseError(() => parseExchangeInfo(body([{ filterType: 'LOT_SIZE', stepSize: '1e-5' }]))).message).toMatch(/stepSize/);
-      expect(parseError(() => parseExchangeInfo(body([], { baseAsset: 'btc' }))).message).toMatch(/BASE-QUOTE/);
-      expect(parseError(() => parseExchangeInfo(body([], { quoteAsset: 7 }))).reason).toBe('invalid-field');
-      expect(parseError(() => parseExchangeInfo('{"symbols":{}}')).reason).toBe('invalid-field');
-      expect(parseError(() => parseExchangeInfo('<html>')).reason).toBe('malformed-json');
+      expect(parseErrorOf(() => parseExchangeInfo(body([{ filterType: 'LOT_SIZE', stepSize: '1e-5' }]))).message).toMatch(/stepSize/);
+      expect(parseErrorOf(() => parseExchangeInfo(body([], { baseAsset: 'btc' }))).message).toMatch(/BASE-QUOTE/);
+      expect(parseErrorOf(() => parseExchangeInfo(body([], { quoteAsset: 7 }))).reason).toBe('invalid-field');
+      expect(parseErrorOf(() => parseExchangeInfo('{"symbols":{}}')).reason).toBe('invalid-field');
+      expect(parseErrorOf(() => parseExchangeInfo('<html>')).reason).toBe('malformed-json');
     });
   });
 
@@ -88,13 +78,13 @@ describe('binanceRest', () => {
       ['implausible time', '[{"id":1,"price":"1","qty":"1","time":12,"isBuyerMaker":true}]', /\[0\]\.time/],
       ['isBuyerMaker not boolean', '[{"id":1,"price":"1","qty":"1","time":1499865549590,"isBuyerMaker":"yes"}]', /\[0\]\.isBuyerMaker/],
     ])('rejects %s with an invalid-field ParseError', (_name, body, message) => {
-      const e = parseError(() => binanceRest.recentTrades(BTC, 10).parse(body, RECEIVE_US));
+      const e = parseErrorOf(() => binanceRest.recentTrades(BTC, 10).parse(body, RECEIVE_US));
       expect(e.reason).toBe('invalid-field');
       expect(e.message).toMatch(message);
     });
 
     it('reads a Binance error body as an unknown-message ParseError', () => {
-      const e = parseError(() => binanceRest.recentTrades(BTC, 10).parse(fixtureText('rest-error-doc.json'), RECEIVE_US));
+      const e = parseErrorOf(() => binanceRest.recentTrades(BTC, 10).parse(fixtureText('rest-error-doc.json'), RECEIVE_US));
       expect(e.reason).toBe('unknown-message');
       expect(e.message).toMatch(/-1121: Invalid symbol\./);
     });
@@ -108,9 +98,9 @@ describe('binanceRest', () => {
     });
 
     it('rejects another symbol or a bad price', () => {
-      expect(parseError(() => binanceRest.lastPrice(BTC).parse(fixtureText('rest-ticker-price-doc.json'), RECEIVE_US)).message).toMatch(/symbol/);
-      expect(parseError(() => binanceRest.lastPrice(LTC).parse('{"symbol":"LTCBTC","price":4.2}', RECEIVE_US)).message).toMatch(/price/);
-      expect(parseError(() => binanceRest.lastPrice(LTC).parse('', RECEIVE_US)).reason).toBe('malformed-json');
+      expect(parseErrorOf(() => binanceRest.lastPrice(BTC).parse(fixtureText('rest-ticker-price-doc.json'), RECEIVE_US)).message).toMatch(/symbol/);
+      expect(parseErrorOf(() => binanceRest.lastPrice(LTC).parse('{"symbol":"LTCBTC","price":4.2}', RECEIVE_US)).message).toMatch(/price/);
+      expect(parseErrorOf(() => binanceRest.lastPrice(LTC).parse('', RECEIVE_US)).reason).toBe('malformed-json');
     });
   });
 

@@ -1,5 +1,5 @@
-import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { invalidFieldError, isJsonObject, ParseError, parseRestJson, readRestInstrument, requireDecimalField, requireStringField, type InstrumentInfo, type RestApi, type RestInstrumentFields, type RestLimits, type RestRequest } from '@tickgate/core';
+import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import type { BinanceExchangeInfo, BinanceRestTrade, BinanceSymbolInfo, BinanceTickerPrice } from './messages.js';
 import { BINANCE_VENUE } from './parse.js';
 
@@ -86,17 +86,14 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   return trades;
 }
 
+/** Where a `exchangeInfo` symbol names itself. */
+const SYMBOL_INFO_FIELDS: RestInstrumentFields = { what: 'symbol', symbol: 'symbol', base: 'baseAsset', quote: 'quoteAsset', parts: 'assets' };
+
 /** Parse one `exchangeInfo` symbol into `InstrumentInfo` (`BASE-QUOTE`, canonical tick and step sizes). */
 export function parseSymbolInfo(value: unknown, path = 'symbols[0]'): InstrumentInfo {
-  if (!isJsonObject(value)) throw invalidFieldError(path, 'symbol is not an object', value);
-  const raw = value as Partial<Record<keyof BinanceSymbolInfo, unknown>>;
-  const symbol = requireStringField(value, 'symbol', path);
-  const base = requireStringField(value, 'baseAsset', path);
-  const quote = requireStringField(value, 'quoteAsset', path);
-  const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseAsset`, 'assets do not form a BASE-QUOTE instrument id', instrument);
-  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
+  const { object, info } = readRestInstrument(value, path, SYMBOL_INFO_FIELDS);
+  const raw = object as Partial<Record<keyof BinanceSymbolInfo, unknown>>;
+  if (raw.status !== undefined) info.status = requireStringField(object, 'status', path);
   const filters = raw.filters;
   if (filters !== undefined) {
     if (!Array.isArray(filters)) throw invalidFieldError(`${path}.filters`, 'not an array', filters);

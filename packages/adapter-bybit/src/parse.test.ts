@@ -1,20 +1,16 @@
-import type { RejectionReason } from '@tickgate/core';
+import { describeRejectionCases, parseCollect, parseOneEvent, type RejectionFixture } from '@tickgate/adapter-conformance';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import { collectingSink, fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
+import { fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
 import { bybit } from './index.js';
 import { createParser } from './parse.js';
 
 function parse(raw: string) {
-  const sink = collectingSink();
-  createParser(instruments)(raw, RECEIVE_US, sink);
-  return sink;
+  return parseCollect(createParser(instruments), raw, RECEIVE_US);
 }
 
 function parseOne(raw: string) {
-  const sink = parse(raw);
-  expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-  return sink;
+  return parseOneEvent(createParser(instruments), raw, RECEIVE_US);
 }
 
 describe('documented sample frames', () => {
@@ -65,20 +61,4 @@ describe('generated valid trade frames', () => {
   });
 });
 
-describe('generated invalid frames', () => {
-  const cases = fixtureJson<{ name: string; frame: string; reason: RejectionReason; field?: string; instrument?: string; tradeId?: string }[]>('ws-generated-invalid.json');
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { rejections } = parseOne(c.frame);
-    const r = rejections[0]!;
-    expect(r.reason).toBe(c.reason);
-    expect(r.raw).toBe(c.frame.slice(0, 200));
-    expect(r.instrument).toBe(c.instrument);
-    expect(r.tradeId).toBe(c.tradeId);
-    if (c.field !== undefined) expect(r.message.startsWith(`${c.field}: `)).toBe(true);
-  });
-
-  it('covers every rejection reason', () => {
-    expect([...new Set(cases.map((c) => c.reason))].sort()).toEqual(['invalid-field', 'malformed-json', 'unknown-instrument', 'unknown-message']);
-  });
-});
+describeRejectionCases(fixtureJson<RejectionFixture[]>('ws-generated-invalid.json'), parseOne);

@@ -1,5 +1,5 @@
-import { isJsonObject, rejectField, rejectFrame, valuePreview, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { decimalOrReject, instrumentOrReject, isJsonObject, readJsonObjectFrame, rejectField, rejectFrame, valuePreview, wsTrade, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
+import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
 
 /**
  * Pure parsing of Bybit v5 spot public frames into tickgate events.
@@ -60,34 +60,18 @@ export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs
     rejectField(sink, at, 'trade is not an object', d, raw);
     return;
   }
-  const s = d['s'];
   const tradeId = tradeIdOf(d['i']);
-  if (typeof s !== 'string') {
-    rejectField(sink, `${at}.s`, 'symbol is not a string', s, raw, undefined, tradeId);
-    return;
-  }
-  const info = instruments.bySymbol(s);
-  if (info === undefined) {
-    rejectFrame(sink, 'unknown-instrument', `${at}.s: symbol ${valuePreview(s)} is not one of this feed's instruments`, raw, undefined, tradeId);
-    return;
-  }
+  const info = instrumentOrReject(sink, instruments, `${at}.s`, d['s'], raw, tradeId);
+  if (info === undefined) return;
   const instrument = info.instrument;
   if (tradeId === undefined) {
     rejectField(sink, `${at}.i`, 'trade id is not 1..64 letters, digits, "-" or "_"', d['i'], raw, instrument);
     return;
   }
-  const p = d['p'];
-  const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
-  if (price === undefined) {
-    rejectField(sink, `${at}.p`, 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
-    return;
-  }
-  const v = d['v'];
-  const quantity = typeof v === 'string' ? canonicalDecimalOrUndefined(v) : undefined;
-  if (quantity === undefined) {
-    rejectField(sink, `${at}.v`, 'quantity is not a plain positive decimal string within the schema digits', v, raw, instrument, tradeId);
-    return;
-  }
+  const price = decimalOrReject(sink, `${at}.p`, 'price', d['p'], raw, instrument, tradeId);
+  if (price === undefined) return;
+  const quantity = decimalOrReject(sink, `${at}.v`, 'quantity', d['v'], raw, instrument, tradeId);
+  if (quantity === undefined) return;
   const tradeTime = msToMicros(d['T']);
   if (tradeTime === undefined) {
     rejectField(sink, `${at}.T`, 'trade time is not a plausible integer time in milliseconds', d['T'], raw, instrument, tradeId);
@@ -103,21 +87,7 @@ export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs
     rejectField(sink, `${at}.BT`, 'block-trade flag is not a boolean', bt, raw, instrument, tradeId);
     return;
   }
-  const trade: Trade = {
-    v: 1,
-    type: 'trade',
-    venue: BYBIT_VENUE,
-    instrument,
-    symbol: info.symbol,
-    id: tradeId,
-    price,
-    quantity,
-    side,
-    tradeTime,
-    receiveTime: receiveTimeUs,
-    source: 'ws',
-  };
-  sink.trade(trade);
+  sink.trade(wsTrade(BYBIT_VENUE, info, tradeId, price, quantity, side, tradeTime, receiveTimeUs));
 }
 
 function parseOp(msg: JsonObject, op: string, raw: string, sink: ParseSink): void {
@@ -158,17 +128,8 @@ function parseOp(msg: JsonObject, op: string, raw: string, sink: ParseSink): voi
  * goes to `sink.reject`. A push may yield several trades and rejections.
  */
 export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(raw);
-  } catch {
-    rejectFrame(sink, 'malformed-json', 'frame is not JSON', raw);
-    return;
-  }
-  if (!isJsonObject(msg)) {
-    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
-    return;
-  }
+  const msg = readJsonObjectFrame(raw, sink);
+  if (msg === undefined) return;
   const topic = msg['topic'];
   if (typeof topic === 'string') {
     if (!topic.startsWith(TRADE_TOPIC_PREFIX)) {

@@ -1,18 +1,8 @@
-import { ParseError } from '@tickgate/core';
+import { parseErrorOf } from '@tickgate/adapter-conformance';
 import { TradeSchema } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { BTC, fixtureText, RECEIVE_US } from '../test/helpers.js';
 import { bybitRest, parseRestTrades } from './rest.js';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('bybitRest', () => {
   it('states the limits and offers no id-based backfill', () => {
@@ -34,17 +24,17 @@ describe('bybitRest', () => {
   });
 
   it('rejects error bodies and unreadable trades', () => {
-    expect(parseError(() => parseRestTrades(fixtureText('rest-error-generated.json'), BTC, RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/10001.*Not supported/) });
+    expect(parseErrorOf(() => parseRestTrades(fixtureText('rest-error-generated.json'), BTC, RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/10001.*Not supported/) });
     const one = (o: Record<string, unknown>) => JSON.stringify({ retCode: 0, retMsg: 'OK', result: { list: [{ execId: '1', symbol: 'BTCUSDT', price: '1', size: '1', side: 'Buy', time: '1767225600000', ...o }] } });
     expect(parseRestTrades(one({}), BTC, RECEIVE_US)).toHaveLength(1);
-    expect(parseError(() => parseRestTrades(one({ symbol: 'ETHUSDT' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.symbol/);
-    expect(parseError(() => parseRestTrades(one({ execId: 1 }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.execId/);
-    expect(parseError(() => parseRestTrades(one({ price: '1e2' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.price/);
-    expect(parseError(() => parseRestTrades(one({ size: '0' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.size/);
-    expect(parseError(() => parseRestTrades(one({ time: 'x' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.time/);
-    expect(parseError(() => parseRestTrades(one({ side: 'buy' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.side/);
-    expect(parseError(() => parseRestTrades('{"retCode":0,"result":{}}', BTC, RECEIVE_US)).message).toMatch(/result\.list/);
-    expect(parseError(() => parseRestTrades('?', BTC, RECEIVE_US)).reason).toBe('malformed-json');
+    expect(parseErrorOf(() => parseRestTrades(one({ symbol: 'ETHUSDT' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.symbol/);
+    expect(parseErrorOf(() => parseRestTrades(one({ execId: 1 }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.execId/);
+    expect(parseErrorOf(() => parseRestTrades(one({ price: '1e2' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.price/);
+    expect(parseErrorOf(() => parseRestTrades(one({ size: '0' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.size/);
+    expect(parseErrorOf(() => parseRestTrades(one({ time: 'x' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.time/);
+    expect(parseErrorOf(() => parseRestTrades(one({ side: 'buy' }), BTC, RECEIVE_US)).message).toMatch(/^recent-trade\[0\]\.side/);
+    expect(parseErrorOf(() => parseRestTrades('{"retCode":0,"result":{}}', BTC, RECEIVE_US)).message).toMatch(/result\.list/);
+    expect(parseErrorOf(() => parseRestTrades('?', BTC, RECEIVE_US)).reason).toBe('malformed-json');
   });
 
   it('reads instruments from baseCoin/quoteCoin: one by symbol, several from the spot list', () => {
@@ -56,13 +46,13 @@ describe('bybitRest', () => {
       { instrument: 'BTC-USDT', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: '0.01', stepSize: '0.000001', status: 'Trading' },
     ]);
     expect(() => bybitRest.instruments(['btc-usdt'])).toThrowError(RangeError);
-    expect(parseError(() => bybitRest.instruments(['ODD']).parse(fixtureText('rest-instruments-generated.json'), RECEIVE_US)).message).toMatch(/^instruments-info\[2\]\.baseCoin/);
+    expect(parseErrorOf(() => bybitRest.instruments(['ODD']).parse(fixtureText('rest-instruments-generated.json'), RECEIVE_US)).message).toMatch(/^instruments-info\[2\]\.baseCoin/);
   });
 
   it('reads the last price', () => {
     const req = bybitRest.lastPrice(BTC);
     expect(req.path).toBe('/v5/market/tickers?category=spot&symbol=BTCUSDT');
     expect(req.parse(fixtureText('rest-tickers-generated.json'), RECEIVE_US)).toBe('97123.4');
-    expect(parseError(() => req.parse('{"retCode":0,"result":{"list":[]}}', RECEIVE_US)).message).toMatch(/^tickers\[0\]/);
+    expect(parseErrorOf(() => req.parse('{"retCode":0,"result":{"list":[]}}', RECEIVE_US)).message).toMatch(/^tickers\[0\]/);
   });
 });

@@ -1,5 +1,5 @@
-import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { isInstrumentId, type Trade } from '@tickgate/schema';
+import { inAskedOrder, invalidFieldError, isJsonObject, ParseError, parseRestJson, readRestInstrument, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestInstrumentFields, type RestLimits, type RestRequest } from '@tickgate/core';
+import type { Trade } from '@tickgate/schema';
 import type { BybitInstrument, BybitRestTrade } from './messages.js';
 import { BYBIT_VENUE, msToMicros, sideOf, tradeIdOf } from './parse.js';
 
@@ -72,19 +72,16 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   return trades.sort((a, b) => a.tradeTime - b.tradeTime);
 }
 
+/** Where a Bybit instrument names itself. */
+const INSTRUMENT_FIELDS: RestInstrumentFields = { what: 'instrument', symbol: 'symbol', base: 'baseCoin', quote: 'quoteCoin', parts: 'coins' };
+
 /** Parse one spot instrument: the instrument id comes from `baseCoin`/`quoteCoin` (`BTCUSDT` → `BTC-USDT`). */
 export function parseInstrument(value: unknown, path: string): InstrumentInfo {
-  if (!isJsonObject(value)) throw invalidFieldError(path, 'instrument is not an object', value);
-  const raw = value as Partial<Record<keyof BybitInstrument, unknown>>;
-  const symbol = requireStringField(value, 'symbol', path);
-  const base = requireStringField(value, 'baseCoin', path);
-  const quote = requireStringField(value, 'quoteCoin', path);
-  const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseCoin`, 'coins do not form a BASE-QUOTE instrument id', instrument);
-  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
+  const { object, info } = readRestInstrument(value, path, INSTRUMENT_FIELDS);
+  const raw = object as Partial<Record<keyof BybitInstrument, unknown>>;
   if (isJsonObject(raw.priceFilter) && raw.priceFilter['tickSize'] !== undefined) info.tickSize = requireDecimalField(raw.priceFilter, 'tickSize', `${path}.priceFilter`);
   if (isJsonObject(raw.lotSizeFilter) && raw.lotSizeFilter['basePrecision'] !== undefined) info.stepSize = requireDecimalField(raw.lotSizeFilter, 'basePrecision', `${path}.lotSizeFilter`);
-  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
+  if (raw.status !== undefined) info.status = requireStringField(object, 'status', path);
   return info;
 }
 
@@ -98,10 +95,7 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
     const info = parseInstrument(item, `instruments-info[${i}]`);
     found.set(info.symbol, info);
   });
-  return symbols.flatMap((s) => {
-    const info = found.get(s);
-    return info === undefined ? [] : [info];
-  });
+  return inAskedOrder(symbols, found);
 }
 
 /** Parse a `tickers` body into the last price of `symbol`. */

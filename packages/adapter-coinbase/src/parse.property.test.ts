@@ -1,28 +1,16 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
-import { MAX_TIME_US, MIN_TIME_US, TradeSchema, type Trade } from '@tickgate/schema';
+import { assertArbitraryTextSafe, expectedWsTrade, expectFieldRejection, expectOneTrade, parseCollect, plainDecimalText, rfc3339Text } from '@tickgate/adapter-conformance';
+import { MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import { collectingSink, INSTRUMENTS, instruments, RECEIVE_US } from '../test/helpers.js';
+import { INSTRUMENTS, instruments, RECEIVE_US } from '../test/helpers.js';
 import { createParser } from './parse.js';
 
 const SEED = 20_260_102;
 const RUNS = 2000;
 
 /** Plain positive decimals as Coinbase writes them: fraction padded with trailing zeros, within 24.24 digits. */
-const decimalText = fc
-  .tuple(fc.stringMatching(/^[0-9]{1,12}$/), fc.option(fc.stringMatching(/^[0-9]{1,16}$/), { nil: undefined }), fc.nat({ max: 8 }), fc.nat({ max: 3 }))
-  .map(([int, frac, trailing, leading]) => {
-    const i = '0'.repeat(leading) + int;
-    return frac === undefined ? i : `${i}.${frac}${'0'.repeat(trailing)}`;
-  })
-  .filter((s) => /[1-9]/.test(s));
-
-/** RFC 3339 UTC text for `us` with exactly six fraction digits, built from `Date` for the calendar part. */
-function rfc3339(us: number): string {
-  const ms = Math.floor(us / 1000);
-  const iso = new Date(ms).toISOString(); // 2026-01-01T00:00:00.123Z
-  return `${iso.slice(0, 19)}.${String(us % 1_000_000).padStart(6, '0')}Z`;
-}
+const decimalText = plainDecimalText({ maxTrailingZeros: 8, maxLeadingZeros: 3 });
 
 interface ValidCase {
   symbolIndex: number;
@@ -48,31 +36,22 @@ const validCase: fc.Arbitrary<ValidCase> = fc.record({
 
 function payload(c: ValidCase): Record<string, unknown> {
   const symbol = INSTRUMENTS[c.symbolIndex]!.symbol;
-  return { type: c.type, trade_id: c.id, time: rfc3339(c.timeUs), product_id: symbol, size: c.size, price: c.price, side: c.makerSide, ...c.extra };
+  return { type: c.type, trade_id: c.id, time: rfc3339Text(c.timeUs), product_id: symbol, size: c.size, price: c.price, side: c.makerSide, ...c.extra };
 }
 
 function expected(c: ValidCase): Trade {
   const info = INSTRUMENTS[c.symbolIndex]!;
-  return {
-    v: 1,
-    type: 'trade',
-    venue: 'coinbase',
-    instrument: info.instrument,
-    symbol: info.symbol,
+  return expectedWsTrade('coinbase', info, {
     id: String(c.id),
     price: new Decimal(c.price).toFixed(),
     quantity: new Decimal(c.size).toFixed(),
     side: c.makerSide === 'sell' ? 'buy' : 'sell',
     tradeTime: c.timeUs,
-    receiveTime: RECEIVE_US,
-    source: 'ws',
-  };
+  });
 }
 
 function parse(raw: string) {
-  const sink = collectingSink();
-  createParser(instruments)(raw, RECEIVE_US, sink);
-  return sink;
+  return parseCollect(createParser(instruments), raw, RECEIVE_US);
 }
 
 describe('parser properties', () => {
@@ -80,11 +59,7 @@ describe('parser properties', () => {
     fc.assert(
       fc.property(validCase, (c) => {
         const sink = parse(JSON.stringify(payload(c)));
-        expect(sink.rejections).toEqual([]);
-        expect(sink.trades).toHaveLength(1);
-        const trade = sink.trades[0]!;
-        expect(TradeSchema.parse(trade)).toEqual(trade);
-        expect(trade).toEqual(expected(c));
+        expect(expectOneTrade(sink)).toEqual(expected(c));
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -106,12 +81,7 @@ describe('parser properties', () => {
         if (omit) delete data[field];
         else data[field] = value;
         const sink = parse(JSON.stringify(data));
-        expect(sink.trades).toEqual([]);
-        expect(sink.controls).toEqual([]);
-        expect(sink.rejections).toHaveLength(1);
-        const r = sink.rejections[0]!;
-        expect(r.reason).toBe('invalid-field');
-        expect(r.message.startsWith(`${field}: `)).toBe(true);
+        const r = expectFieldRejection(sink, field);
         if (field !== 'product_id') expect(r.instrument).toBe(INSTRUMENTS[c.symbolIndex]!.instrument);
         if (field !== 'trade_id') expect(r.tradeId).toBe(String(c.id));
         else expect(r.tradeId).toBeUndefined();
@@ -121,15 +91,6 @@ describe('parser properties', () => {
   });
 
   it('arbitrary text never throws and never yields an invalid trade', () => {
-    const parser = createParser(instruments);
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), validCase.map((c) => JSON.stringify(payload(c)).slice(0, -3))), (raw) => {
-        const sink = collectingSink();
-        parser(raw, RECEIVE_US, sink);
-        expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-        for (const trade of sink.trades) TradeSchema.parse(trade);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
+    assertArbitraryTextSafe(createParser(instruments), validCase.map((c) => JSON.stringify(payload(c)).slice(0, -3)), { seed: SEED, numRuns: RUNS, events: 'one' });
   });
 });

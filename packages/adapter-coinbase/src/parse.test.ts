@@ -1,4 +1,5 @@
-import { rfc3339ToMicros as coreRfc3339ToMicros, type RejectionReason } from '@tickgate/core';
+import { describeRejectionCases, parseOneEvent, type RejectionFixture } from '@tickgate/adapter-conformance';
+import { rfc3339ToMicros as coreRfc3339ToMicros } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
@@ -6,12 +7,9 @@ import { collectingSink, fixtureJson, fixtureLines, instruments, RECEIVE_US } fr
 import { coinbase } from './index.js';
 import { createParser, rfc3339ToMicros, takerSideOf } from './parse.js';
 
+/** Every frame produces exactly one event of some kind. */
 function parseOne(raw: string) {
-  const sink = collectingSink();
-  createParser(instruments)(raw, RECEIVE_US, sink);
-  // Every frame produces exactly one event of some kind.
-  expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-  return sink;
+  return parseOneEvent(createParser(instruments), raw, RECEIVE_US);
 }
 
 /** Independent reading of an RFC 3339 UTC time: `Date` for the milliseconds, the µs digits by hand. */
@@ -123,24 +121,7 @@ describe('generated valid trade frames', () => {
   });
 });
 
-describe('generated invalid frames', () => {
-  const cases = fixtureJson<{ name: string; frame: string; reason: RejectionReason; field?: string; instrument?: string; tradeId?: string }[]>('ws-generated-invalid.json');
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { rejections } = parseOne(c.frame);
-    expect(rejections).toHaveLength(1);
-    const r = rejections[0]!;
-    expect(r.reason).toBe(c.reason);
-    expect(r.raw).toBe(c.frame.slice(0, 200));
-    expect(r.instrument).toBe(c.instrument);
-    expect(r.tradeId).toBe(c.tradeId);
-    if (c.field !== undefined) expect(r.message.startsWith(`${c.field}: `)).toBe(true);
-  });
-
-  it('covers every rejection reason', () => {
-    expect([...new Set(cases.map((c) => c.reason))].sort()).toEqual(['invalid-field', 'malformed-json', 'unknown-instrument', 'unknown-message']);
-  });
-
+describeRejectionCases(fixtureJson<RejectionFixture[]>('ws-generated-invalid.json'), parseOne, () => {
   it('keeps at most 200 characters of the raw frame', () => {
     const { rejections } = parseOne(`{"type":"nope","pad":"${'z'.repeat(500)}"}`);
     expect(rejections[0]!.raw).toHaveLength(200);

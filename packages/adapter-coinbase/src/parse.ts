@@ -1,5 +1,4 @@
-import { isJsonObject, rejectField, rejectFrame, rfc3339ToMicros, valuePreview, type ControlEvent, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, type Trade } from '@tickgate/schema';
+import { decimalOrReject, instrumentOrReject, isJsonObject, readJsonObjectFrame, rejectFrame, rejectField, rfc3339ToMicros, valuePreview, wsTrade, type ControlEvent, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink, type SymbolFieldWords } from '@tickgate/core';
 
 /**
  * Pure parsing of Coinbase Exchange `matches` + `heartbeat` frames into tickgate events.
@@ -26,6 +25,9 @@ const IGNORED_TYPES: ReadonlySet<string> = new Set(['ticker', 'snapshot', 'l2upd
 /** RFC 3339 times (the `time` field) to exact microseconds: shared with Kraken, see `@tickgate/core`. */
 export { rfc3339ToMicros } from '@tickgate/core';
 
+/** How `product_id` is spoken of in rejections. */
+const PRODUCT_WORDS: SymbolFieldWords = { notString: 'product id is not a string', noun: 'product ' };
+
 /** The venue trade id as a string, when `value` is a non-negative safe integer. */
 function tradeIdOf(value: unknown): string | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
@@ -44,34 +46,18 @@ export function takerSideOf(makerSide: unknown): 'buy' | 'sell' | undefined {
  * and trade id whenever those could be read (the sequencer then treats the id as a gap).
  */
 export function parseMatch(d: JsonObject, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
-  const productId = d['product_id'];
   const tradeId = tradeIdOf(d['trade_id']);
-  if (typeof productId !== 'string') {
-    rejectField(sink, 'product_id', 'product id is not a string', productId, raw, undefined, tradeId);
-    return;
-  }
-  const info = instruments.bySymbol(productId);
-  if (info === undefined) {
-    rejectFrame(sink, 'unknown-instrument', `product_id: product ${valuePreview(productId)} is not one of this feed's instruments`, raw, undefined, tradeId);
-    return;
-  }
+  const info = instrumentOrReject(sink, instruments, 'product_id', d['product_id'], raw, tradeId, PRODUCT_WORDS);
+  if (info === undefined) return;
   const instrument = info.instrument;
   if (tradeId === undefined) {
     rejectField(sink, 'trade_id', 'trade id is not a non-negative integer', d['trade_id'], raw, instrument);
     return;
   }
-  const p = d['price'];
-  const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
-  if (price === undefined) {
-    rejectField(sink, 'price', 'price is not a plain positive decimal string within the schema digits', p, raw, instrument, tradeId);
-    return;
-  }
-  const q = d['size'];
-  const quantity = typeof q === 'string' ? canonicalDecimalOrUndefined(q) : undefined;
-  if (quantity === undefined) {
-    rejectField(sink, 'size', 'size is not a plain positive decimal string within the schema digits', q, raw, instrument, tradeId);
-    return;
-  }
+  const price = decimalOrReject(sink, 'price', 'price', d['price'], raw, instrument, tradeId);
+  if (price === undefined) return;
+  const quantity = decimalOrReject(sink, 'size', 'size', d['size'], raw, instrument, tradeId);
+  if (quantity === undefined) return;
   const tradeTime = rfc3339ToMicros(d['time']);
   if (tradeTime === undefined) {
     rejectField(sink, 'time', 'time is not a plausible RFC 3339 time', d['time'], raw, instrument, tradeId);
@@ -82,34 +68,12 @@ export function parseMatch(d: JsonObject, raw: string, receiveTimeUs: number, si
     rejectField(sink, 'side', 'maker side is not "buy" or "sell"', d['side'], raw, instrument, tradeId);
     return;
   }
-  const trade: Trade = {
-    v: 1,
-    type: 'trade',
-    venue: COINBASE_VENUE,
-    instrument,
-    symbol: info.symbol,
-    id: tradeId,
-    price,
-    quantity,
-    side,
-    tradeTime,
-    receiveTime: receiveTimeUs,
-    source: 'ws',
-  };
-  sink.trade(trade);
+  sink.trade(wsTrade(COINBASE_VENUE, info, tradeId, price, quantity, side, tradeTime, receiveTimeUs));
 }
 
 function parseHeartbeat(d: JsonObject, raw: string, sink: ParseSink, instruments: InstrumentMap): void {
-  const productId = d['product_id'];
-  if (typeof productId !== 'string') {
-    rejectField(sink, 'product_id', 'product id is not a string', productId, raw);
-    return;
-  }
-  const info = instruments.bySymbol(productId);
-  if (info === undefined) {
-    rejectFrame(sink, 'unknown-instrument', `product_id: product ${valuePreview(productId)} is not one of this feed's instruments`, raw);
-    return;
-  }
+  const info = instrumentOrReject(sink, instruments, 'product_id', d['product_id'], raw, undefined, PRODUCT_WORDS);
+  if (info === undefined) return;
   const rawLast = d['last_trade_id'];
   const lastTradeId = tradeIdOf(rawLast);
   if (rawLast !== undefined && lastTradeId === undefined) {
@@ -139,17 +103,8 @@ function describeSubscriptions(channels: unknown): string | undefined {
  * to `sink.reject` with a stable reason.
  */
 export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
-  let msg: unknown;
-  try {
-    msg = JSON.parse(raw);
-  } catch {
-    rejectFrame(sink, 'malformed-json', 'frame is not JSON', raw);
-    return;
-  }
-  if (!isJsonObject(msg)) {
-    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
-    return;
-  }
+  const msg = readJsonObjectFrame(raw, sink);
+  if (msg === undefined) return;
   const type = msg['type'];
   switch (type) {
     case 'match':

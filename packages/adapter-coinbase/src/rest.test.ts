@@ -1,18 +1,8 @@
-import { ParseError } from '@tickgate/core';
+import { parseErrorOf } from '@tickgate/adapter-conformance';
 import { TradeSchema } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { BTC, fixtureText, RECEIVE_US } from '../test/helpers.js';
 import { coinbaseRest, parseProducts, parseRestTrades } from './rest.js';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('coinbaseRest', () => {
   it('states the rate-limit facts: about 8 requests/s, each weighing 1', () => {
@@ -42,10 +32,10 @@ describe('coinbaseRest', () => {
     });
 
     it('rejects unreadable products that were asked for', () => {
-      expect(parseError(() => parseProducts(fixtureText('rest-products-generated.json'), ['WEIRD'])).message).toMatch(/^products\[2\]\.base_currency/);
-      expect(parseError(() => parseProducts('{"id":"BTC-USD","base_currency":"btc","quote_currency":"USD"}', ['BTC-USD'])).message).toMatch(/BASE-QUOTE/);
-      expect(parseError(() => parseProducts('{"message":"NotFound"}', ['BTC-USD'])).reason).toBe('unknown-message');
-      expect(parseError(() => parseProducts('<html>', ['BTC-USD'])).reason).toBe('malformed-json');
+      expect(parseErrorOf(() => parseProducts(fixtureText('rest-products-generated.json'), ['WEIRD'])).message).toMatch(/^products\[2\]\.base_currency/);
+      expect(parseErrorOf(() => parseProducts('{"id":"BTC-USD","base_currency":"btc","quote_currency":"USD"}', ['BTC-USD'])).message).toMatch(/BASE-QUOTE/);
+      expect(parseErrorOf(() => parseProducts('{"message":"NotFound"}', ['BTC-USD'])).reason).toBe('unknown-message');
+      expect(parseErrorOf(() => parseProducts('<html>', ['BTC-USD'])).reason).toBe('malformed-json');
     });
   });
 
@@ -89,15 +79,15 @@ describe('coinbaseRest', () => {
 
     it('rejects unreadable trades, naming the field', () => {
       const one = (o: Record<string, unknown>) => JSON.stringify([{ time: '2026-01-01T00:00:00.000001Z', trade_id: 1, price: '1', size: '1', side: 'buy', ...o }]);
-      expect(parseError(() => parseRestTrades(one({ price: '1e3' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.price/);
-      expect(parseError(() => parseRestTrades(one({ size: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.size/);
-      expect(parseError(() => parseRestTrades(one({ side: 'B' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.side/);
-      expect(parseError(() => parseRestTrades(one({ time: '2026-01-01' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.time/);
-      expect(parseError(() => parseRestTrades(one({ trade_id: '1' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.trade_id/);
-      expect(parseError(() => parseRestTrades('[1]', BTC, RECEIVE_US)).reason).toBe('invalid-field');
-      expect(parseError(() => parseRestTrades('{}', BTC, RECEIVE_US)).reason).toBe('invalid-field');
-      expect(parseError(() => parseRestTrades(`[${one({}).slice(1, -1)},${one({}).slice(1, -1)}]`, BTC, RECEIVE_US)).message).toMatch(/duplicate/);
-      expect(parseError(() => parseRestTrades('{"message":"Rate limit exceeded"}', BTC, RECEIVE_US)).reason).toBe('unknown-message');
+      expect(parseErrorOf(() => parseRestTrades(one({ price: '1e3' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.price/);
+      expect(parseErrorOf(() => parseRestTrades(one({ size: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.size/);
+      expect(parseErrorOf(() => parseRestTrades(one({ side: 'B' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.side/);
+      expect(parseErrorOf(() => parseRestTrades(one({ time: '2026-01-01' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.time/);
+      expect(parseErrorOf(() => parseRestTrades(one({ trade_id: '1' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.trade_id/);
+      expect(parseErrorOf(() => parseRestTrades('[1]', BTC, RECEIVE_US)).reason).toBe('invalid-field');
+      expect(parseErrorOf(() => parseRestTrades('{}', BTC, RECEIVE_US)).reason).toBe('invalid-field');
+      expect(parseErrorOf(() => parseRestTrades(`[${one({}).slice(1, -1)},${one({}).slice(1, -1)}]`, BTC, RECEIVE_US)).message).toMatch(/duplicate/);
+      expect(parseErrorOf(() => parseRestTrades('{"message":"Rate limit exceeded"}', BTC, RECEIVE_US)).reason).toBe('unknown-message');
     });
   });
 
@@ -106,8 +96,8 @@ describe('coinbaseRest', () => {
       const req = coinbaseRest.lastPrice(BTC);
       expect(req.path).toBe('/products/BTC-USD/ticker');
       expect(req.parse(fixtureText('rest-ticker-generated.json'), RECEIVE_US)).toBe('97123.45');
-      expect(parseError(() => req.parse('{"bid":"1"}', RECEIVE_US)).message).toMatch(/^ticker\.price/);
-      expect(parseError(() => req.parse('[]', RECEIVE_US)).reason).toBe('invalid-field');
+      expect(parseErrorOf(() => req.parse('{"bid":"1"}', RECEIVE_US)).message).toMatch(/^ticker\.price/);
+      expect(parseErrorOf(() => req.parse('[]', RECEIVE_US)).reason).toBe('invalid-field');
     });
   });
 });

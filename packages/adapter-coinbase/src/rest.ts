@@ -1,5 +1,5 @@
-import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, rfc3339ToMicros, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { isInstrumentId, type Trade } from '@tickgate/schema';
+import { inAskedOrder, invalidFieldError, isJsonObject, ParseError, parseRestJson, readRestInstrument, requireDecimalField, requireStringField, rfc3339ToMicros, type InstrumentInfo, type RestApi, type RestInstrumentFields, type RestLimits, type RestRequest } from '@tickgate/core';
+import type { Trade } from '@tickgate/schema';
 import type { CoinbaseProduct, CoinbaseRestTrade, CoinbaseTicker } from './messages.js';
 import { COINBASE_VENUE, takerSideOf } from './parse.js';
 
@@ -94,19 +94,16 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   return trades.map((t) => t.trade);
 }
 
+/** Where a Coinbase product names itself. */
+const PRODUCT_FIELDS: RestInstrumentFields = { what: 'product', symbol: 'id', base: 'base_currency', quote: 'quote_currency', parts: 'currencies' };
+
 /** Parse one product (`/products/{id}` or an element of `/products`) into `InstrumentInfo`. */
 export function parseProduct(value: unknown, path = 'product'): InstrumentInfo {
-  if (!isJsonObject(value)) throw invalidFieldError(path, 'product is not an object', value);
-  const raw = value as Partial<Record<keyof CoinbaseProduct, unknown>>;
-  const symbol = requireStringField(value, 'id', path);
-  const base = requireStringField(value, 'base_currency', path);
-  const quote = requireStringField(value, 'quote_currency', path);
-  const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.base_currency`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
-  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.quote_increment !== undefined) info.tickSize = requireDecimalField(value, 'quote_increment', path);
-  if (raw.base_increment !== undefined) info.stepSize = requireDecimalField(value, 'base_increment', path);
-  if (raw.status !== undefined) info.status = requireStringField(value, 'status', path);
+  const { object, info } = readRestInstrument(value, path, PRODUCT_FIELDS);
+  const raw = object as Partial<Record<keyof CoinbaseProduct, unknown>>;
+  if (raw.quote_increment !== undefined) info.tickSize = requireDecimalField(object, 'quote_increment', path);
+  if (raw.base_increment !== undefined) info.stepSize = requireDecimalField(object, 'base_increment', path);
+  if (raw.status !== undefined) info.status = requireStringField(object, 'status', path);
   return info;
 }
 
@@ -122,10 +119,7 @@ export function parseProducts(body: string, symbols: readonly string[]): Instrum
     const info = parseProduct(item, Array.isArray(value) ? `products[${i}]` : 'product');
     found.set(info.symbol, info);
   });
-  return symbols.flatMap((s) => {
-    const info = found.get(s);
-    return info === undefined ? [] : [info];
-  });
+  return inAskedOrder(symbols, found);
 }
 
 /** Parse a `/products/{id}/ticker` body into the last price, canonical decimal. */

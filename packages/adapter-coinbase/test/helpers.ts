@@ -1,4 +1,4 @@
-import { readFixtureLines, readFixtureText } from '@tickgate/adapter-conformance';
+import { fixtureReader, RECEIVE_TIME_US } from '@tickgate/adapter-conformance';
 import { instrumentMap, type InstrumentInfo } from '@tickgate/core';
 
 export { collectingSink, type Collected } from '@tickgate/adapter-conformance';
@@ -17,19 +17,8 @@ export const INSTRUMENTS: InstrumentInfo[] = [
 export const instruments = instrumentMap(INSTRUMENTS);
 export const BTC = INSTRUMENTS[0]!;
 
-/** A receive time in µs (2026-01-01T00:00:01Z). */
-export const RECEIVE_US = 1_767_225_601_000_000;
+/** A receive time in µs (2026-01-01T00:00:01Z), the conformance kit's. */
+export const RECEIVE_US = RECEIVE_TIME_US;
 
-const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url);
-
-export function fixtureText(name: string): string {
-  return readFixtureText(fixture(name));
-}
-
-export function fixtureLines(name: string): string[] {
-  return readFixtureLines(fixture(name));
-}
-
-export function fixtureJson<T>(name: string): T {
-  return JSON.parse(fixtureText(name)) as T;
-}
+/** Readers of this adapter's `fixtures/` files, by name. */
+export const { text: fixtureText, lines: fixtureLines, json: fixtureJson } = fixtureReader(new URL('../fixtures/', import.meta.url));

@@ -30,6 +30,29 @@ export function readFixtureLines(file: FixtureFile): string[] {
     .filter((line) => line.length > 0);
 }
 
+/** Readers of the fixture files of one folder, by file name. */
+export interface FixtureReader {
+  /** The text of a fixture file. */
+  text(name: string): string;
+  /** The non-empty lines of an ndjson fixture (one raw frame per line). */
+  lines(name: string): string[];
+  /** The parsed JSON of a fixture file. */
+  json<T>(name: string): T;
+}
+
+/**
+ * Readers of the files in `folder`, a directory URL ending in `/`, e.g.
+ * `fixtureReader(new URL('../fixtures/', import.meta.url))` in an adapter's `test/helpers.ts`.
+ */
+export function fixtureReader(folder: URL): FixtureReader {
+  const file = (name: string): URL => new URL(name, folder);
+  return {
+    text: (name) => readFixtureText(file(name)),
+    lines: (name) => readFixtureLines(file(name)),
+    json: <T>(name: string): T => JSON.parse(readFixtureText(file(name))) as T,
+  };
+}
+
 function readList(file: FixtureFile): JsonObject[] {
   const value: unknown = JSON.parse(readFixtureText(file));
   if (!Array.isArray(value)) throw new Error(`${where(file)}: a fixture list must be a JSON array of {name, frame, …} objects`);

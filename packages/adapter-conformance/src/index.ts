@@ -1,6 +1,6 @@
 // The adapter conformance kit: one shared vitest suite every venue adapter runs (see docs/adding-a-venue.md).
 export { describeAdapterConformance } from './suite.js';
-export { readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures, type FixtureFile } from './fixtures.js';
+export { fixtureReader, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures, type FixtureFile, type FixtureReader } from './fixtures.js';
 export { collectingSink, type Collected } from './sink.js';
 export { fromVenueSim, type FromVenueSimOptions, type VenueSimHandle } from './venue-sim.js';
 export {
@@ -34,3 +34,16 @@ export type {
   SimTradeView,
   TradeFixture,
 } from './types.js';
+export {
+  assertArbitraryTextSafe,
+  describeRejectionCases,
+  expectedWsTrade,
+  expectFieldRejection,
+  expectOneTrade,
+  parseCollect,
+  parseErrorOf,
+  parseOneEvent,
+  plainDecimalText,
+  rfc3339Text,
+  type ArbitraryTextOptions,
+} from './test-kit.js';

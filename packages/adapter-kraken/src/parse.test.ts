@@ -1,4 +1,5 @@
-import { rfc3339ToMicros as coreRfc3339ToMicros, type RejectionReason } from '@tickgate/core';
+import { describeRejectionCases, parseCollect, parseOneEvent, type RejectionFixture } from '@tickgate/adapter-conformance';
+import { rfc3339ToMicros as coreRfc3339ToMicros } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { collectingSink, fixtureJson, fixtureLines, instruments, RECEIVE_US } from '../test/helpers.js';
@@ -7,15 +8,11 @@ import { createParser, exactDecimalOf, instrumentOfSymbol, rfc3339ToMicros, symb
 import { JsonNumber } from './json.js';
 
 function parse(raw: string) {
-  const sink = collectingSink();
-  createParser(instruments)(raw, RECEIVE_US, sink);
-  return sink;
+  return parseCollect(createParser(instruments), raw, RECEIVE_US);
 }
 
 function parseOne(raw: string) {
-  const sink = parse(raw);
-  expect(sink.trades.length + sink.controls.length + sink.rejections.length).toBe(1);
-  return sink;
+  return parseOneEvent(createParser(instruments), raw, RECEIVE_US);
 }
 
 describe('documented sample frames', () => {
@@ -65,24 +62,7 @@ describe('generated valid trade frames', () => {
   });
 });
 
-describe('generated invalid frames', () => {
-  const cases = fixtureJson<{ name: string; frame: string; reason: RejectionReason; field?: string; instrument?: string; tradeId?: string }[]>('ws-generated-invalid.json');
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { rejections } = parseOne(c.frame);
-    expect(rejections).toHaveLength(1);
-    const r = rejections[0]!;
-    expect(r.reason).toBe(c.reason);
-    expect(r.raw).toBe(c.frame.slice(0, 200));
-    expect(r.instrument).toBe(c.instrument);
-    expect(r.tradeId).toBe(c.tradeId);
-    if (c.field !== undefined) expect(r.message.startsWith(`${c.field}: `)).toBe(true);
-  });
-
-  it('covers every rejection reason', () => {
-    expect([...new Set(cases.map((c) => c.reason))].sort()).toEqual(['invalid-field', 'malformed-json', 'unknown-instrument', 'unknown-message']);
-  });
-
+describeRejectionCases(fixtureJson<RejectionFixture[]>('ws-generated-invalid.json'), parseOne, () => {
   it('rejects a bad trade on its own and still publishes the rest of the frame', () => {
     const frame = '{"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"buy","price":1,"qty":1,"trade_id":5,"timestamp":"2026-01-01T00:00:00.000001Z"},{"symbol":"BTC/USD","side":"buy","price":-1,"qty":1,"trade_id":6,"timestamp":"2026-01-01T00:00:00.000001Z"},{"symbol":"BTC/USD","side":"sell","price":2,"qty":1,"trade_id":7,"timestamp":"2026-01-01T00:00:00.000001Z"}]}';
     const { trades, rejections } = parse(frame);

@@ -1,5 +1,5 @@
-import { isIntegerText, rejectFrame, rfc3339ToMicros, type FrameParser, type InstrumentMap, type ParseSink } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, type Trade } from '@tickgate/schema';
+import { decimalTextOf, isIntegerText, rejectFrame, rfc3339ToMicros, takerSideText, wsTrade, type FrameParser, type InstrumentMap, type ParseSink } from '@tickgate/core';
+import { canonicalDecimalOrUndefined } from '@tickgate/schema';
 import { JsonNumber, parseJsonExact, plainDecimalOf, type JsonValue } from './json.js';
 
 /**
@@ -64,7 +64,7 @@ export function exactDecimalOf(value: JsonValue | undefined): string | undefined
     const plain = plainDecimalOf(value.literal);
     return plain === undefined ? undefined : canonicalDecimalOrUndefined(plain);
   }
-  return typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
+  return decimalTextOf(value);
 }
 
 /** The trade id text for a non-negative integer JSON number (any size: ids are compared as BigInt). */
@@ -116,26 +116,12 @@ export function parseTrade(d: JsonValue | undefined, index: number, raw: string,
     invalidField(sink, `${at}.timestamp`, 'timestamp is not a plausible RFC 3339 time', t['timestamp'], raw, instrument, tradeId);
     return;
   }
-  const side = t['side'];
-  if (side !== 'buy' && side !== 'sell') {
-    invalidField(sink, `${at}.side`, 'side is not "buy" or "sell"', side, raw, instrument, tradeId);
+  const side = takerSideText(t['side']);
+  if (side === undefined) {
+    invalidField(sink, `${at}.side`, 'side is not "buy" or "sell"', t['side'], raw, instrument, tradeId);
     return;
   }
-  const trade: Trade = {
-    v: 1,
-    type: 'trade',
-    venue: KRAKEN_VENUE,
-    instrument,
-    symbol: info.symbol,
-    id: tradeId,
-    price,
-    quantity,
-    side,
-    tradeTime,
-    receiveTime: receiveTimeUs,
-    source: 'ws',
-  };
-  sink.trade(trade);
+  sink.trade(wsTrade(KRAKEN_VENUE, info, tradeId, price, quantity, side, tradeTime, receiveTimeUs));
 }
 
 function requestIdOf(value: JsonValue | undefined): number | string | undefined {

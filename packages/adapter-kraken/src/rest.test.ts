@@ -1,19 +1,9 @@
-import { ParseError } from '@tickgate/core';
+import { parseErrorOf } from '@tickgate/adapter-conformance';
 import { TradeSchema } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { BTC, fixtureText, RECEIVE_US } from '../test/helpers.js';
 import { krakenRest, parseRestTrades, restPairOf, restPairOfSymbol, restSecondsToMicros, symbolOfWsName, tradesSinceRequest } from './rest.js';
 import { JsonNumber } from './json.js';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('krakenRest', () => {
   it('states the limits and offers no id-based backfill', () => {
@@ -39,9 +29,9 @@ describe('krakenRest', () => {
       { instrument: 'MATIC-USD', symbol: 'MATIC/USD', base: 'MATIC', quote: 'USD', tickSize: '0.0001', stepSize: '0.00000001', status: 'online' },
       { instrument: 'DOGE-USD', symbol: 'DOGE/USD', base: 'DOGE', quote: 'USD', tickSize: '0.0000001', stepSize: '1', status: 'online' },
     ]);
-    expect(parseError(() => req.parse(fixtureText('rest-error-generated.json'), RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/Unknown asset pair/) });
-    expect(parseError(() => req.parse('{"error":[],"result":{"X":{"wsname":"XBTUSD"}}}', RECEIVE_US)).message).toMatch(/wsname/);
-    expect(parseError(() => req.parse('{"error":[],"result":{"X":{"wsname":"XBT/USD","lot_decimals":1.5}}}', RECEIVE_US)).message).toMatch(/lot_decimals/);
+    expect(parseErrorOf(() => req.parse(fixtureText('rest-error-generated.json'), RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/Unknown asset pair/) });
+    expect(parseErrorOf(() => req.parse('{"error":[],"result":{"X":{"wsname":"XBTUSD"}}}', RECEIVE_US)).message).toMatch(/wsname/);
+    expect(parseErrorOf(() => req.parse('{"error":[],"result":{"X":{"wsname":"XBT/USD","lot_decimals":1.5}}}', RECEIVE_US)).message).toMatch(/lot_decimals/);
   });
 
   it('reads recent trades: taker side from b/s, exact µs from fractional seconds, ascending', () => {
@@ -68,15 +58,15 @@ describe('krakenRest', () => {
     const ok = ['"1.0"', '"1.0"', '1767225600.5', '"b"', '"l"', '""', '5'];
     const withCol = (i: number, v: string) => `[${ok.map((x, j) => (j === i ? v : x)).join(',')}]`;
     expect(parseRestTrades(body(withCol(0, '"2"')), BTC, RECEIVE_US)).toHaveLength(1);
-    expect(parseError(() => parseRestTrades(body(withCol(0, '"1e3"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[0\]/);
-    expect(parseError(() => parseRestTrades(body(withCol(1, '"-1"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[1\]/);
-    expect(parseError(() => parseRestTrades(body(withCol(2, '1767225600123')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[2\]/);
-    expect(parseError(() => parseRestTrades(body(withCol(3, '"x"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[3\]/);
-    expect(parseError(() => parseRestTrades(body(withCol(6, '"5"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[6\]/);
-    expect(parseError(() => parseRestTrades(body('[1,2]'), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]/);
-    expect(parseError(() => parseRestTrades(body(`${withCol(0, '"2"')},${withCol(0, '"3"')}`), BTC, RECEIVE_US)).message).toMatch(/duplicate/);
-    expect(parseError(() => parseRestTrades('{"error":[],"result":{"last":"1"}}', BTC, RECEIVE_US)).message).toMatch(/exactly one pair/);
-    expect(parseError(() => parseRestTrades('nope', BTC, RECEIVE_US)).reason).toBe('malformed-json');
+    expect(parseErrorOf(() => parseRestTrades(body(withCol(0, '"1e3"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[0\]/);
+    expect(parseErrorOf(() => parseRestTrades(body(withCol(1, '"-1"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[1\]/);
+    expect(parseErrorOf(() => parseRestTrades(body(withCol(2, '1767225600123')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[2\]/);
+    expect(parseErrorOf(() => parseRestTrades(body(withCol(3, '"x"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[3\]/);
+    expect(parseErrorOf(() => parseRestTrades(body(withCol(6, '"5"')), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]\[6\]/);
+    expect(parseErrorOf(() => parseRestTrades(body('[1,2]'), BTC, RECEIVE_US)).message).toMatch(/^Trades\[0\]/);
+    expect(parseErrorOf(() => parseRestTrades(body(`${withCol(0, '"2"')},${withCol(0, '"3"')}`), BTC, RECEIVE_US)).message).toMatch(/duplicate/);
+    expect(parseErrorOf(() => parseRestTrades('{"error":[],"result":{"last":"1"}}', BTC, RECEIVE_US)).message).toMatch(/exactly one pair/);
+    expect(parseErrorOf(() => parseRestTrades('nope', BTC, RECEIVE_US)).reason).toBe('malformed-json');
   });
 
   it('reads times exactly', () => {
@@ -90,6 +80,6 @@ describe('krakenRest', () => {
     const req = krakenRest.lastPrice(BTC);
     expect(req.path).toBe('/0/public/Ticker?pair=XBTUSD');
     expect(req.parse(fixtureText('rest-ticker-generated.json'), RECEIVE_US)).toBe('97123.5');
-    expect(parseError(() => req.parse('{"error":[],"result":{"XXBTZUSD":{"c":[]}}}', RECEIVE_US)).message).toMatch(/^Ticker\.result\.c/);
+    expect(parseErrorOf(() => req.parse('{"error":[],"result":{"XXBTZUSD":{"c":[]}}}', RECEIVE_US)).message).toMatch(/^Ticker\.result\.c/);
   });
 });

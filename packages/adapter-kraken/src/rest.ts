@@ -1,4 +1,4 @@
-import { ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
+import { inAskedOrder, ParseError, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
 import { isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
 import { JsonNumber, parseJsonExact, type JsonValue } from './json.js';
 import type { KrakenAssetPair } from './messages.js';
@@ -164,10 +164,7 @@ export function parseAssetPairs(body: string, symbols: readonly string[]): Instr
     const info = parseAssetPair(value, `AssetPairs.result.${key}`);
     found.set(info.symbol, info);
   }
-  return symbols.flatMap((s) => {
-    const info = found.get(s);
-    return info === undefined ? [] : [info];
-  });
+  return inAskedOrder(symbols, found);
 }
 
 /** Parse a `Ticker` body into the last trade price (`c[0]`), canonical decimal. */

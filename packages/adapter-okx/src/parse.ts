@@ -1,5 +1,5 @@
-import { isIntegerText, isJsonObject, rejectField, rejectFrame, valuePreview, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { decimalOrReject, instrumentOrReject, isIntegerText, isJsonObject, readJsonObjectFrame, rejectField, rejectFrame, takerSideText, valuePreview, wsTrade, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink, type SymbolFieldWords } from '@tickgate/core';
+import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
 
 /**
  * Pure parsing of OKX v5 public frames into tickgate events.
@@ -18,6 +18,9 @@ export const OKX_VENUE = 'okx';
 
 /** Longest start of a raw frame kept in a rejection (shared by every adapter). */
 export { RAW_PREVIEW_CHARS } from '@tickgate/core';
+
+/** How `instId` is spoken of in rejections. */
+const INST_ID_WORDS: SymbolFieldWords = { notString: 'instrument id is not a string', noun: '' };
 
 /** The trade id text for an OKX id: decimal digits (kept exact: ids are compared as BigInt). */
 export function tradeIdOf(value: unknown): string | undefined {
@@ -62,17 +65,9 @@ export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs
     rejectField(sink, at, 'trade is not an object', d, raw);
     return;
   }
-  const instId = d['instId'];
   const tradeId = tradeIdOf(d['tradeId']);
-  if (typeof instId !== 'string') {
-    rejectField(sink, `${at}.instId`, 'instrument id is not a string', instId, raw, undefined, tradeId);
-    return;
-  }
-  const info = instruments.bySymbol(instId);
-  if (info === undefined) {
-    rejectFrame(sink, 'unknown-instrument', `${at}.instId: ${valuePreview(instId)} is not one of this feed's instruments`, raw, undefined, tradeId);
-    return;
-  }
+  const info = instrumentOrReject(sink, instruments, `${at}.instId`, d['instId'], raw, tradeId, INST_ID_WORDS);
+  if (info === undefined) return;
   const instrument = info.instrument;
   if (tradeId === undefined) {
     rejectField(sink, `${at}.tradeId`, 'trade id is not a string of digits', d['tradeId'], raw, instrument);
@@ -83,43 +78,21 @@ export function parseTrade(d: unknown, index: number, raw: string, receiveTimeUs
     rejectField(sink, `${at}.count`, 'count is not a positive integer within the trade id', d['count'], raw, instrument, tradeId);
     return;
   }
-  const px = d['px'];
-  const price = typeof px === 'string' ? canonicalDecimalOrUndefined(px) : undefined;
-  if (price === undefined) {
-    rejectField(sink, `${at}.px`, 'price is not a plain positive decimal string within the schema digits', px, raw, instrument, tradeId);
-    return;
-  }
-  const sz = d['sz'];
-  const quantity = typeof sz === 'string' ? canonicalDecimalOrUndefined(sz) : undefined;
-  if (quantity === undefined) {
-    rejectField(sink, `${at}.sz`, 'size is not a plain positive decimal string within the schema digits', sz, raw, instrument, tradeId);
-    return;
-  }
+  const price = decimalOrReject(sink, `${at}.px`, 'price', d['px'], raw, instrument, tradeId);
+  if (price === undefined) return;
+  const quantity = decimalOrReject(sink, `${at}.sz`, 'size', d['sz'], raw, instrument, tradeId);
+  if (quantity === undefined) return;
   const tradeTime = msToMicros(d['ts']);
   if (tradeTime === undefined) {
     rejectField(sink, `${at}.ts`, 'time is not a plausible integer time in milliseconds', d['ts'], raw, instrument, tradeId);
     return;
   }
-  const side = d['side'];
-  if (side !== 'buy' && side !== 'sell') {
-    rejectField(sink, `${at}.side`, 'side is not "buy" or "sell"', side, raw, instrument, tradeId);
+  const side = takerSideText(d['side']);
+  if (side === undefined) {
+    rejectField(sink, `${at}.side`, 'side is not "buy" or "sell"', d['side'], raw, instrument, tradeId);
     return;
   }
-  const trade: Trade = {
-    v: 1,
-    type: 'trade',
-    venue: OKX_VENUE,
-    instrument,
-    symbol: info.symbol,
-    id: tradeId,
-    price,
-    quantity,
-    side,
-    tradeTime,
-    receiveTime: receiveTimeUs,
-    source: 'ws',
-  };
-  sink.trade(trade, span);
+  sink.trade(wsTrade(OKX_VENUE, info, tradeId, price, quantity, side, tradeTime, receiveTimeUs), span);
 }
 
 function argText(arg: unknown): string | undefined {
@@ -173,17 +146,8 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     sink.control({ type: 'pong' });
     return;
   }
-  let msg: unknown;
-  try {
-    msg = JSON.parse(raw);
-  } catch {
-    rejectFrame(sink, 'malformed-json', 'frame is not JSON (nor the text "pong")', raw);
-    return;
-  }
-  if (!isJsonObject(msg)) {
-    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
-    return;
-  }
+  const msg = readJsonObjectFrame(raw, sink, 'frame is not JSON (nor the text "pong")');
+  if (msg === undefined) return;
   const event = msg['event'];
   if (typeof event === 'string') {
     parseEvent(msg, event, raw, sink);

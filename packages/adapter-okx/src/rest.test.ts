@@ -1,18 +1,8 @@
-import { ParseError } from '@tickgate/core';
+import { parseErrorOf } from '@tickgate/adapter-conformance';
 import { TradeSchema } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
 import { BTC, fixtureText, RECEIVE_US } from '../test/helpers.js';
 import { okxRest, parseRestTrades } from './rest.js';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('okxRest', () => {
   it('states the limits', () => {
@@ -50,16 +40,16 @@ describe('okxRest', () => {
   });
 
   it('rejects error bodies and unreadable trades', () => {
-    expect(parseError(() => parseRestTrades(fixtureText('rest-error-generated.json'), BTC, RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/51001.*does not exist/) });
+    expect(parseErrorOf(() => parseRestTrades(fixtureText('rest-error-generated.json'), BTC, RECEIVE_US))).toMatchObject({ reason: 'unknown-message', message: expect.stringMatching(/51001.*does not exist/) });
     const one = (o: Record<string, unknown>) => JSON.stringify({ code: '0', msg: '', data: [{ instId: 'BTC-USDT', side: 'buy', sz: '1', px: '1', tradeId: '1', ts: '1767225600000', ...o }] });
-    expect(parseError(() => parseRestTrades(one({ instId: 'ETH-USDT' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.instId/);
-    expect(parseError(() => parseRestTrades(one({ px: '1e2' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.px/);
-    expect(parseError(() => parseRestTrades(one({ sz: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.sz/);
-    expect(parseError(() => parseRestTrades(one({ ts: '1767225600' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.ts/);
-    expect(parseError(() => parseRestTrades(one({ side: 'b' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.side/);
-    expect(parseError(() => parseRestTrades(one({ tradeId: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.tradeId/);
-    expect(parseError(() => parseRestTrades('{"code":"0","data":{}}', BTC, RECEIVE_US)).reason).toBe('invalid-field');
-    expect(parseError(() => parseRestTrades('oops', BTC, RECEIVE_US)).reason).toBe('malformed-json');
+    expect(parseErrorOf(() => parseRestTrades(one({ instId: 'ETH-USDT' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.instId/);
+    expect(parseErrorOf(() => parseRestTrades(one({ px: '1e2' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.px/);
+    expect(parseErrorOf(() => parseRestTrades(one({ sz: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.sz/);
+    expect(parseErrorOf(() => parseRestTrades(one({ ts: '1767225600' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.ts/);
+    expect(parseErrorOf(() => parseRestTrades(one({ side: 'b' }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.side/);
+    expect(parseErrorOf(() => parseRestTrades(one({ tradeId: 1 }), BTC, RECEIVE_US)).message).toMatch(/^trades\[0\]\.tradeId/);
+    expect(parseErrorOf(() => parseRestTrades('{"code":"0","data":{}}', BTC, RECEIVE_US)).reason).toBe('invalid-field');
+    expect(parseErrorOf(() => parseRestTrades('oops', BTC, RECEIVE_US)).reason).toBe('malformed-json');
   });
 
   it('reads instruments: one by instId, several from the SPOT list', () => {
@@ -71,13 +61,13 @@ describe('okxRest', () => {
       { instrument: 'BTC-USDT', symbol: 'BTC-USDT', base: 'BTC', quote: 'USDT', tickSize: '0.1', stepSize: '0.00000001', status: 'live' },
     ]);
     expect(() => okxRest.instruments(['BTC-USDT-SWAP'])).toThrowError(RangeError);
-    expect(parseError(() => okxRest.instruments(['ETH-USDT']).parse('{"code":"0","msg":"","data":[{"instId":"ETH-USDT","baseCcy":"eth","quoteCcy":"USDT"}]}', RECEIVE_US)).message).toMatch(/BASE-QUOTE/);
+    expect(parseErrorOf(() => okxRest.instruments(['ETH-USDT']).parse('{"code":"0","msg":"","data":[{"instId":"ETH-USDT","baseCcy":"eth","quoteCcy":"USDT"}]}', RECEIVE_US)).message).toMatch(/BASE-QUOTE/);
   });
 
   it('reads the last price', () => {
     const req = okxRest.lastPrice(BTC);
     expect(req.path).toBe('/api/v5/market/ticker?instId=BTC-USDT');
     expect(req.parse(fixtureText('rest-ticker-generated.json'), RECEIVE_US)).toBe('97123.4');
-    expect(parseError(() => req.parse('{"code":"0","msg":"","data":[]}', RECEIVE_US)).message).toMatch(/^ticker\[0\]/);
+    expect(parseErrorOf(() => req.parse('{"code":"0","msg":"","data":[]}', RECEIVE_US)).message).toMatch(/^ticker\[0\]/);
   });
 });

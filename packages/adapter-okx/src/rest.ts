@@ -1,5 +1,5 @@
-import { invalidFieldError, isJsonObject, ParseError, parseRestJson, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestLimits, type RestRequest } from '@tickgate/core';
-import { isInstrumentId, type Trade } from '@tickgate/schema';
+import { inAskedOrder, invalidFieldError, isJsonObject, ParseError, parseRestJson, readRestInstrument, requireDecimalField, requireStringField, REST_VALUE_PREVIEW_CHARS, valuePreview, type InstrumentInfo, type RestApi, type RestInstrumentFields, type RestLimits, type RestRequest } from '@tickgate/core';
+import type { Trade } from '@tickgate/schema';
 import type { OkxInstrument, OkxRestTrade } from './messages.js';
 import { msToMicros, OKX_VENUE, tradeIdOf } from './parse.js';
 
@@ -86,19 +86,16 @@ export function parseRestTrades(body: string, instrument: InstrumentInfo, receiv
   return out.map((t) => t.trade);
 }
 
+/** Where a OKX instrument names itself. */
+const INSTRUMENT_FIELDS: RestInstrumentFields = { what: 'instrument', symbol: 'instId', base: 'baseCcy', quote: 'quoteCcy', parts: 'currencies' };
+
 /** Parse one SPOT instrument into `InstrumentInfo` (`instId` is already `BASE-QUOTE`). */
 export function parseInstrument(value: unknown, path: string): InstrumentInfo {
-  if (!isJsonObject(value)) throw invalidFieldError(path, 'instrument is not an object', value);
-  const raw = value as Partial<Record<keyof OkxInstrument, unknown>>;
-  const symbol = requireStringField(value, 'instId', path);
-  const base = requireStringField(value, 'baseCcy', path);
-  const quote = requireStringField(value, 'quoteCcy', path);
-  const instrument = `${base}-${quote}`;
-  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.baseCcy`, 'currencies do not form a BASE-QUOTE instrument id', instrument);
-  const info: { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] } = { instrument, symbol, base, quote };
-  if (raw.tickSz !== undefined) info.tickSize = requireDecimalField(value, 'tickSz', path);
-  if (raw.lotSz !== undefined) info.stepSize = requireDecimalField(value, 'lotSz', path);
-  if (raw.state !== undefined) info.status = requireStringField(value, 'state', path);
+  const { object, info } = readRestInstrument(value, path, INSTRUMENT_FIELDS);
+  const raw = object as Partial<Record<keyof OkxInstrument, unknown>>;
+  if (raw.tickSz !== undefined) info.tickSize = requireDecimalField(object, 'tickSz', path);
+  if (raw.lotSz !== undefined) info.stepSize = requireDecimalField(object, 'lotSz', path);
+  if (raw.state !== undefined) info.status = requireStringField(object, 'state', path);
   return info;
 }
 
@@ -112,10 +109,7 @@ export function parseInstruments(body: string, symbols: readonly string[]): Inst
     const info = parseInstrument(item, `instruments[${i}]`);
     found.set(info.symbol, info);
   });
-  return symbols.flatMap((s) => {
-    const info = found.get(s);
-    return info === undefined ? [] : [info];
-  });
+  return inAskedOrder(symbols, found);
 }
 
 /** Parse a `market/ticker` body into the last price. */

@@ -1,10 +1,9 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { WireDecodeError } from '@tickgate/schema';
 import { ClientError } from './errors.js';
 import { toMarketValue, type MarketValue } from './events.js';
 import { RepeatFilter } from './repeats.js';
 import { RingBuffer } from './ring-buffer.js';
-import { emptyStats, safeCall, type DropHandler, type MalformedHandler, type Stats } from './stats.js';
+import { emptyStats, recordMalformed, safeCall, type DropHandler, type MalformedHandler, type Stats } from './stats.js';
 
 /** Default number of live messages held for a consumer that is behind. */
 export const DEFAULT_BUFFER_SIZE = 10_000;
@@ -118,11 +117,7 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
     try {
       value = toMarketValue(msg.subject, msg.data) as T;
     } catch (error) {
-      const wireError = error instanceof WireDecodeError ? error : new WireDecodeError('', String(error), { cause: error });
-      this.stats.malformed++;
-      this.#hooks.clientStats.malformed++;
-      safeCall(this.#options.onMalformed, wireError, msg.subject);
-      safeCall(this.#hooks.onMalformed, wireError, msg.subject);
+      recordMalformed(error, msg.subject, this.stats, this.#hooks.clientStats, this.#options.onMalformed, this.#hooks.onMalformed);
       return undefined;
     }
     if (value.type === 'trade' && this.#repeats.isRepeat(value.venue, value.instrument, value.id, value.tradeTime)) {

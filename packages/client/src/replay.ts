@@ -1,10 +1,9 @@
 import { JetStreamApiCodes, JetStreamApiError, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from '@nats-io/jetstream';
-import { WireDecodeError } from '@tickgate/schema';
 import { parseDuration } from './duration.js';
 import { ClientError } from './errors.js';
 import { toMarketValue, type MarketValue } from './events.js';
 import { subjectMatches } from './selection.js';
-import { emptyStats, safeCall, type MalformedHandler, type Stats } from './stats.js';
+import { emptyStats, recordMalformed, type MalformedHandler, type Stats } from './stats.js';
 
 /** Where a replay starts: a time, a duration before now (`'10m'`), or a stream sequence (inclusive). */
 export type ReplayStart = Date | string | { seq: number };
@@ -160,11 +159,7 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
       this.#hooks.clientStats.delivered++;
       return value;
     } catch (error) {
-      const wireError = error instanceof WireDecodeError ? error : new WireDecodeError('', String(error), { cause: error });
-      this.stats.malformed++;
-      this.#hooks.clientStats.malformed++;
-      safeCall(this.#options.onMalformed, wireError, msg.subject);
-      safeCall(this.#hooks.onMalformed, wireError, msg.subject);
+      recordMalformed(error, msg.subject, this.stats, this.#hooks.clientStats, this.#options.onMalformed, this.#hooks.onMalformed);
       return undefined;
     }
   }

@@ -1,4 +1,4 @@
-import type { WireDecodeError } from '@tickgate/schema';
+import { WireDecodeError } from '@tickgate/schema';
 
 /** Counters of a subscription, or of every subscription of a client together. */
 export interface Stats {
@@ -25,6 +25,19 @@ export type DropHandler = (info: { subject: string; dropped: number }) => void;
 
 export function emptyStats(): Stats {
   return { received: 0, delivered: 0, malformed: 0, dropped: 0, repeats: 0 };
+}
+
+/**
+ * A message that failed to decode: counted as `malformed` on the subscription's and the client's stats,
+ * then reported to the subscription's and the client's handlers, as a `WireDecodeError` (anything else
+ * thrown is wrapped in one).
+ */
+export function recordMalformed(error: unknown, subject: string, stats: Stats, clientStats: Stats, onMalformed: MalformedHandler | undefined, clientOnMalformed: MalformedHandler | undefined): void {
+  const wireError = error instanceof WireDecodeError ? error : new WireDecodeError('', String(error), { cause: error });
+  stats.malformed++;
+  clientStats.malformed++;
+  safeCall(onMalformed, wireError, subject);
+  safeCall(clientOnMalformed, wireError, subject);
 }
 
 /** Runs a user callback without letting it throw into the library (or the consumer's loop). */

@@ -1,20 +1,28 @@
 import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
 import { describe, expect, it } from 'vitest';
-import type { Rejection } from './adapter.js';
+import { instrumentMap, type Rejection } from './adapter.js';
 import { ParseError } from './errors.js';
 import {
+  decimalOrReject,
+  decimalTextOf,
+  inAskedOrder,
+  instrumentOrReject,
   invalidFieldError,
   isIntegerText,
   isJsonObject,
   RAW_PREVIEW_CHARS,
   parseRestJson,
   rawPreview,
+  readJsonObjectFrame,
+  readRestInstrument,
   rejectField,
   rejectFrame,
   requireDecimalField,
   requireStringField,
   rfc3339ToMicros,
+  takerSideText,
   valuePreview,
+  wsTrade,
 } from './parse-kit.js';
 
 function sink(): { rejections: Rejection[]; trade: () => void; control: () => void; reject: (r: Rejection) => void } {
@@ -80,6 +88,63 @@ describe('rejectFrame / rejectField', () => {
   });
 });
 
+describe('stream field readers', () => {
+  const BTC = { instrument: 'BTC-USD', symbol: 'BTC/USD', base: 'BTC', quote: 'USD' };
+  const instruments = instrumentMap([BTC]);
+
+  it('readJsonObjectFrame returns the object, or rejects text that is not JSON or not an object', () => {
+    const s = sink();
+    expect(readJsonObjectFrame('{"a":1}', s)).toEqual({ a: 1 });
+    expect(readJsonObjectFrame('{', s)).toBeUndefined();
+    expect(readJsonObjectFrame('nope', s, 'frame is not JSON (nor the text "pong")')).toBeUndefined();
+    expect(readJsonObjectFrame('[1]', s)).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'malformed-json', message: 'frame is not JSON', raw: '{' },
+      { reason: 'malformed-json', message: 'frame is not JSON (nor the text "pong")', raw: 'nope' },
+      { reason: 'unknown-message', message: 'frame is not a JSON object', raw: '[1]' },
+    ]);
+  });
+
+  it('instrumentOrReject finds the instrument, or rejects a symbol that is not a string or not carried', () => {
+    const s = sink();
+    expect(instrumentOrReject(s, instruments, 's', 'BTC/USD', '{}', '5')).toBe(BTC);
+    expect(instrumentOrReject(s, instruments, 's', 7, '{}', '5')).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'data[0].s', 'ETH/USD', '{}')).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'id', 'X', '{}', '6', { notString: 'product id is not a string', noun: '' })).toBeUndefined();
+    expect(instrumentOrReject(s, instruments, 'id', null, '{}', undefined, { notString: 'product id is not a string', noun: '' })).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'invalid-field', message: 's: symbol is not a string (got 7)', raw: '{}', tradeId: '5' },
+      { reason: 'unknown-instrument', message: `data[0].s: symbol "ETH/USD" is not one of this feed's instruments`, raw: '{}' },
+      { reason: 'unknown-instrument', message: `id: "X" is not one of this feed's instruments`, raw: '{}', tradeId: '6' },
+      { reason: 'invalid-field', message: 'id: product id is not a string (got null)', raw: '{}' },
+    ]);
+  });
+
+  it('decimalTextOf canonicalizes plain positive decimal strings only; decimalOrReject rejects the rest', () => {
+    expect(decimalTextOf('001.500')).toBe('1.5');
+    for (const bad of [1.5, '1e3', '-1', '0', '', null, undefined]) expect(decimalTextOf(bad), String(bad)).toBeUndefined();
+    const s = sink();
+    expect(decimalOrReject(s, 'p', 'price', '2.0', '{}', 'BTC-USD', '1')).toBe('2');
+    expect(decimalOrReject(s, 'data[0].sz', 'size', 2, '{}', 'BTC-USD', '1')).toBeUndefined();
+    expect(s.rejections).toEqual([
+      { reason: 'invalid-field', message: 'data[0].sz: size is not a plain positive decimal string within the schema digits (got 2)', raw: '{}', instrument: 'BTC-USD', tradeId: '1' },
+    ]);
+  });
+
+  it('takerSideText accepts "buy" and "sell" only', () => {
+    expect(takerSideText('buy')).toBe('buy');
+    expect(takerSideText('sell')).toBe('sell');
+    for (const bad of ['Buy', 'SELL', '', 1, null, undefined]) expect(takerSideText(bad), String(bad)).toBeUndefined();
+  });
+
+  it('wsTrade builds a WebSocket trade of the instrument, its fields in the wire order', () => {
+    const trade = wsTrade('kraken', BTC, '9', '1.5', '2', 'sell', 1_767_225_600_000_001, 1_767_225_601_000_000);
+    expect(JSON.stringify(trade)).toBe(
+      '{"v":1,"type":"trade","venue":"kraken","instrument":"BTC-USD","symbol":"BTC/USD","id":"9","price":"1.5","quantity":"2","side":"sell","tradeTime":1767225600000001,"receiveTime":1767225601000000,"source":"ws"}',
+    );
+  });
+});
+
 describe('isJsonObject', () => {
   it('accepts objects only', () => {
     expect(isJsonObject({})).toBe(true);
@@ -128,6 +193,44 @@ describe('REST field helpers', () => {
     expect(requireStringField({ s: 'BTC' }, 's', 'x')).toBe('BTC');
     expect(() => requireStringField({ s: '' }, 's', 'x')).toThrow('x.s: not a non-empty string (got "")');
     expect(() => requireStringField({ s: 3 }, 's', 'x')).toThrow(ParseError);
+  });
+});
+
+describe('REST instrument helpers', () => {
+  const fields = { what: 'product', symbol: 'id', base: 'base_currency', quote: 'quote_currency', parts: 'currencies' };
+
+  it('readRestInstrument reads symbol, base and quote into a BASE-QUOTE instrument and hands back the object', () => {
+    const value = { id: 'BTC-USD', base_currency: 'BTC', quote_currency: 'USD', status: 'online' };
+    const { object, info } = readRestInstrument(value, 'products[0]', fields);
+    expect(object).toBe(value);
+    expect(info).toEqual({ instrument: 'BTC-USD', symbol: 'BTC-USD', base: 'BTC', quote: 'USD' });
+  });
+
+  it('readRestInstrument throws invalid-field ParseErrors naming the path, in the order of the checks', () => {
+    const message = (value: unknown) => {
+      try {
+        readRestInstrument(value, 'p', fields);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ParseError);
+        return (e as ParseError).message;
+      }
+      throw new Error('no error');
+    };
+    expect(message([1])).toBe('p: product is not an object (got [1])');
+    expect(message({ base_currency: 'BTC' })).toBe('p.id: not a non-empty string (got missing)');
+    expect(message({ id: 'X', base_currency: '', quote_currency: 'USD' })).toBe('p.base_currency: not a non-empty string (got "")');
+    expect(message({ id: 'X', base_currency: 'btc', quote_currency: 'USD' })).toBe('p.base_currency: currencies do not form a BASE-QUOTE instrument id (got "btc-USD")');
+  });
+
+  it('inAskedOrder keeps the asked order and leaves out what was not found', () => {
+    const a = { instrument: 'A-B', symbol: 'AB', base: 'A', quote: 'B' };
+    const c = { instrument: 'C-D', symbol: 'CD', base: 'C', quote: 'D' };
+    const found = new Map([
+      ['AB', a],
+      ['CD', c],
+    ]);
+    expect(inAskedOrder(['CD', 'XX', 'AB'], found)).toEqual([c, a]);
+    expect(inAskedOrder([], found)).toEqual([]);
   });
 });
 

@@ -1,10 +1,11 @@
-import { canonicalDecimalOrUndefined, MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
-import type { ParseSink } from './adapter.js';
+import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import type { InstrumentInfo, InstrumentMap, ParseSink } from './adapter.js';
 import { ParseError, type RejectionReason } from './errors.js';
 
 /**
  * Small helpers every venue adapter's parser uses: previews of raw frames and values for rejection
- * messages, the rejection itself, JSON object checks, integer text and RFC 3339 times.
+ * messages, the rejection itself, JSON object checks, the reads of a trade's fields that reject what they
+ * cannot read, the trade itself, integer text and RFC 3339 times.
  *
  * They run per frame (or per trade of a frame): no closures, no regexes, no allocation beyond the
  * rejection object and the preview strings that go into it.
@@ -60,6 +61,97 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The JSON object of a text frame, or `undefined` after rejecting it: `malformed-json` with `notJson`
+ * when it is not JSON, `unknown-message` `frame is not a JSON object` when it is JSON of another kind.
+ */
+export function readJsonObjectFrame(raw: string, sink: ParseSink, notJson = 'frame is not JSON'): JsonObject | undefined {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    rejectFrame(sink, 'malformed-json', notJson, raw);
+    return undefined;
+  }
+  if (!isJsonObject(msg)) {
+    rejectFrame(sink, 'unknown-message', 'frame is not a JSON object', raw);
+    return undefined;
+  }
+  return msg;
+}
+
+/** How the field naming a frame's instrument is spoken of in its rejections. */
+export interface SymbolFieldWords {
+  /** What a value that is not a string is, e.g. `symbol is not a string`. */
+  readonly notString: string;
+  /** The word before the value when the feed does not carry it, with its space (`symbol `), or `''`. */
+  readonly noun: string;
+}
+
+const SYMBOL_WORDS: SymbolFieldWords = { notString: 'symbol is not a string', noun: 'symbol ' };
+
+/**
+ * The instrument of this feed that the venue symbol `value` (read from `field`) names, or `undefined`
+ * after rejecting the frame: `invalid-field` `<field>: <notString> (got …)` when it is not a string,
+ * `unknown-instrument` `<field>: <noun><value> is not one of this feed's instruments` when the feed does
+ * not carry it. Both rejections carry `tradeId` when it could be read.
+ */
+export function instrumentOrReject(
+  sink: ParseSink,
+  instruments: InstrumentMap,
+  field: string,
+  value: unknown,
+  raw: string,
+  tradeId?: string,
+  words: SymbolFieldWords = SYMBOL_WORDS,
+): InstrumentInfo | undefined {
+  if (typeof value !== 'string') {
+    rejectField(sink, field, words.notString, value, raw, undefined, tradeId);
+    return undefined;
+  }
+  const info = instruments.bySymbol(value);
+  if (info === undefined) rejectFrame(sink, 'unknown-instrument', `${field}: ${words.noun}${valuePreview(value)} is not one of this feed's instruments`, raw, undefined, tradeId);
+  return info;
+}
+
+/** The canonical decimal of a plain positive decimal string within the schema digits; `undefined` for anything else. */
+export function decimalTextOf(value: unknown): string | undefined {
+  return typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
+}
+
+/**
+ * `decimalTextOf(value)`, or `undefined` after rejecting the frame with `invalid-field`
+ * `<field>: <noun> is not a plain positive decimal string within the schema digits (got …)`.
+ */
+export function decimalOrReject(sink: ParseSink, field: string, noun: string, value: unknown, raw: string, instrument: string, tradeId: string): string | undefined {
+  const decimal = decimalTextOf(value);
+  if (decimal === undefined) rejectField(sink, field, `${noun} is not a plain positive decimal string within the schema digits`, value, raw, instrument, tradeId);
+  return decimal;
+}
+
+/** The side for a wire `buy`/`sell` that is already the taker's; `undefined` for anything else. */
+export function takerSideText(value: unknown): Trade['side'] | undefined {
+  return value === 'buy' || value === 'sell' ? value : undefined;
+}
+
+/** The trade a venue's stream parser emits for `info`, from fields it has checked. */
+export function wsTrade(venue: string, info: InstrumentInfo, id: string, price: string, quantity: string, side: Trade['side'], tradeTime: number, receiveTimeUs: number): Trade {
+  return {
+    v: 1,
+    type: 'trade',
+    venue,
+    instrument: info.instrument,
+    symbol: info.symbol,
+    id,
+    price,
+    quantity,
+    side,
+    tradeTime,
+    receiveTime: receiveTimeUs,
+    source: 'ws',
+  };
+}
+
 /** True when `text` is 1..`maxDigits` ASCII digits without a leading zero (`"0"` itself is accepted). */
 export function isIntegerText(text: string, maxDigits: number): boolean {
   const n = text.length;
@@ -91,7 +183,7 @@ export function parseRestJson(body: string, endpoint: string): unknown {
 /** The canonical decimal in `obj[key]` (a plain positive decimal string), or a thrown `invalidFieldError`. */
 export function requireDecimalField(obj: JsonObject, key: string, path: string): string {
   const value = obj[key];
-  const decimal = typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
+  const decimal = decimalTextOf(value);
   if (decimal === undefined) throw invalidFieldError(`${path}.${key}`, 'not a plain positive decimal string', value);
   return decimal;
 }
@@ -101,6 +193,44 @@ export function requireStringField(obj: JsonObject, key: string, path: string): 
   const value = obj[key];
   if (typeof value !== 'string' || value.length === 0) throw invalidFieldError(`${path}.${key}`, 'not a non-empty string', value);
   return value;
+}
+
+/** Where a venue's REST instrument object names itself, and how its rejections speak of it. */
+export interface RestInstrumentFields {
+  /** What the object is (`product`), for `<path>: <what> is not an object`. */
+  readonly what: string;
+  /** Keys of the venue symbol and of the base and quote names. */
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  /** What base and quote are (`currencies`), for `<path>.<base>: <parts> do not form a BASE-QUOTE instrument id`. */
+  readonly parts: string;
+}
+
+/** An `InstrumentInfo` being read, its optional fields still to be set. */
+export type InstrumentInfoDraft = { -readonly [K in keyof InstrumentInfo]: InstrumentInfo[K] };
+
+/**
+ * The names of a REST instrument object `value` at `path`: its symbol, base and quote (non-empty strings)
+ * and the `BASE-QUOTE` instrument id they form, with the object itself for the venue's other fields.
+ * Throws `invalidFieldError` for anything else.
+ */
+export function readRestInstrument(value: unknown, path: string, fields: RestInstrumentFields): { object: JsonObject; info: InstrumentInfoDraft } {
+  if (!isJsonObject(value)) throw invalidFieldError(path, `${fields.what} is not an object`, value);
+  const symbol = requireStringField(value, fields.symbol, path);
+  const base = requireStringField(value, fields.base, path);
+  const quote = requireStringField(value, fields.quote, path);
+  const instrument = `${base}-${quote}`;
+  if (!isInstrumentId(instrument)) throw invalidFieldError(`${path}.${fields.base}`, `${fields.parts} do not form a BASE-QUOTE instrument id`, instrument);
+  return { object: value, info: { instrument, symbol, base, quote } };
+}
+
+/** The instruments of `found` (by venue symbol) for the asked `symbols`, in their order; unknown ones left out. */
+export function inAskedOrder(symbols: readonly string[], found: ReadonlyMap<string, InstrumentInfo>): InstrumentInfo[] {
+  return symbols.flatMap((s) => {
+    const info = found.get(s);
+    return info === undefined ? [] : [info];
+  });
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

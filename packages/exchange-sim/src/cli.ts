@@ -114,6 +114,9 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The flags that take a value. */
+type ValueFlag = { [K in keyof typeof FLAGS]: (typeof FLAGS)[K]['type'] extends 'string' ? K : never }[keyof typeof FLAGS];
+
 function integer(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw)) throw new Error(`--${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
@@ -142,35 +145,37 @@ function defined<T extends object>(value: T): Partial<T> {
 export function parseCli(argv: readonly string[]): CliResult {
   const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
   if (values.help) return { help: true };
-  const burstSize = integer('burst-size', values['burst-size']);
-  const burstEveryMs = integer('burst-every-ms', values['burst-every-ms']);
+  const int = (flag: ValueFlag) => integer(flag, values[flag]);
+  const prob = (flag: ValueFlag) => probability(flag, values[flag]);
+  const burstSize = int('burst-size');
+  const burstEveryMs = int('burst-every-ms');
   if ((burstSize === undefined) !== (burstEveryMs === undefined)) throw new Error('--burst-size and --burst-every-ms go together');
   const chaos: ChaosOptions = defined({
-    skipProbability: probability('skip-prob', values['skip-prob']),
-    duplicateProbability: probability('duplicate-prob', values['duplicate-prob']),
-    reorderProbability: probability('reorder-prob', values['reorder-prob']),
-    malformedProbability: probability('malformed-prob', values['malformed-prob']),
-    dropEveryMs: integer('drop-every-ms', values['drop-every-ms']),
-    closeEveryMs: integer('close-every-ms', values['close-every-ms']),
-    stallEveryMs: integer('stall-every-ms', values['stall-every-ms']),
-    stallMs: integer('stall-ms', values['stall-ms']),
-    shutdownEveryMs: integer('shutdown-every-ms', values['shutdown-every-ms']),
-    restLatencyMs: integer('rest-latency-ms', values['rest-latency-ms']),
-    restErrorProbability: probability('rest-error-prob', values['rest-error-prob']),
+    skipProbability: prob('skip-prob'),
+    duplicateProbability: prob('duplicate-prob'),
+    reorderProbability: prob('reorder-prob'),
+    malformedProbability: prob('malformed-prob'),
+    dropEveryMs: int('drop-every-ms'),
+    closeEveryMs: int('close-every-ms'),
+    stallEveryMs: int('stall-every-ms'),
+    stallMs: int('stall-ms'),
+    shutdownEveryMs: int('shutdown-every-ms'),
+    restLatencyMs: int('rest-latency-ms'),
+    restErrorProbability: prob('rest-error-prob'),
   });
   const ws = defined({
-    pingIntervalMs: integer('ping-interval-ms', values['ping-interval-ms']),
-    pongTimeoutMs: integer('pong-timeout-ms', values['pong-timeout-ms']),
-    lifetimeMs: integer('lifetime-ms', values['lifetime-ms']),
-    maxMessagesPerSecond: integer('max-messages-per-sec', values['max-messages-per-sec']),
-    maxStreams: integer('max-streams', values['max-streams']),
-    maxConnectionAttempts: integer('max-connection-attempts', values['max-connection-attempts']),
-    connectionAttemptWindowMs: integer('connection-window-ms', values['connection-window-ms']),
+    pingIntervalMs: int('ping-interval-ms'),
+    pongTimeoutMs: int('pong-timeout-ms'),
+    lifetimeMs: int('lifetime-ms'),
+    maxMessagesPerSecond: int('max-messages-per-sec'),
+    maxStreams: int('max-streams'),
+    maxConnectionAttempts: int('max-connection-attempts'),
+    connectionAttemptWindowMs: int('connection-window-ms'),
   });
   const rest = defined({
-    weightLimit: integer('weight-limit', values['weight-limit']),
-    weightWindowMs: integer('weight-window-ms', values['weight-window-ms']),
-    banMs: integer('ban-ms', values['ban-ms']),
+    weightLimit: int('weight-limit'),
+    weightWindowMs: int('weight-window-ms'),
+    banMs: int('ban-ms'),
   });
   const venueText = values.venue ?? 'binance';
   if (!(VENUES as readonly string[]).includes(venueText)) throw new Error(`--venue must be one of ${VENUES.join(', ')}, got ${JSON.stringify(venueText)}`);
@@ -183,11 +188,11 @@ export function parseCli(argv: readonly string[]): CliResult {
     ...defined({
       host: values.host,
       seed: seedText === undefined ? undefined : /^\d+$/.test(seedText) ? Number(seedText) : seedText,
-      tradeIdStart: integer('trade-id-start', values['trade-id-start']),
-      aggTradeIdStart: integer('agg-trade-id-start', values['agg-trade-id-start']),
-      historySize: integer('history-size', values['history-size']),
+      tradeIdStart: int('trade-id-start'),
+      aggTradeIdStart: int('agg-trade-id-start'),
+      historySize: int('history-size'),
     }),
-    port: integer('port', values.port) ?? DEFAULT_PORT,
+    port: int('port') ?? DEFAULT_PORT,
     rate: rate(values.rate) ?? DEFAULT_RATE,
     symbols: (values.symbols ?? DEFAULT_SYMBOLS[venue]).split(',').map((s) => s.trim()).filter((s) => s !== ''),
     ...(burstSize !== undefined && burstEveryMs !== undefined ? { burst: { size: burstSize, everyMs: burstEveryMs } } : {}),

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { TestClient } from '../test/ws-client.js';
+import { waitFor } from '@tickgate/testing';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../test/sim-session.js';
 import { BinanceConnection } from './binance/connection.js';
 import { startBinanceSim } from './binance/index.js';
 import { BybitConnection } from './bybit/connection.js';
@@ -22,37 +23,23 @@ const VENUES: [string, () => Promise<VenueSim<SimConnection<unknown>>>, string, 
   ['bybit', () => startBybitSim(), '/v5/public/spot', BybitConnection],
 ];
 
-let sim: VenueSim<SimConnection<unknown>> | undefined;
-const clients: TestClient[] = [];
+const session = simSession<VenueSim<SimConnection<unknown>>>();
 
-/** Poll `predicate` (server-side state changes send the client nothing to wake on). */
-async function waitFor(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
+/** Server-side state changes send the client nothing to wake on: poll. */
+const POLL = { timeoutMs: 2000, intervalMs: 5 };
 
 describe.each(VENUES)('the %s simulator', (venue, start, path, connectionClass) => {
   it('hands its live connection objects to the started sim, the ones `connections` describes', async () => {
-    const s = (sim = await start());
+    const s = session.keep(await start());
     expect(s.live.size).toBe(0);
-    const client = await TestClient.open(`${s.wsUrl}${path}`);
-    clients.push(client);
-    await waitFor(() => s.live.size === 1);
+    const client = await session.open(`${s.wsUrl}${path}`);
+    await waitFor(() => s.live.size === 1, POLL);
     const [id, connection] = [...s.live][0]!;
     expect(connection).toBeInstanceOf(connectionClass);
     expect(s.connections.get(id)).toEqual(connection.info());
     expect(s.state()).toMatchObject({ venue, connections: [connection.info()] });
     expect(s.rest.used()).toBe(0);
     client.close();
-    await waitFor(() => s.live.size === 0);
+    await waitFor(() => s.live.size === 0, POLL);
   });
 });

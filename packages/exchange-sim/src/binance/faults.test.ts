@@ -1,15 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import { startBinanceSim, type BinanceSim, type BinanceSimOptions } from './binance-sim.js';
 
-let sim: BinanceSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<BinanceSim>();
 
 async function setup(options: BinanceSimOptions = {}, path = '/ws/btcusdt@trade'): Promise<{ s: BinanceSim; client: TestClient }> {
-  sim = await startBinanceSim(options);
-  const client = await TestClient.open(`${sim.wsUrl}${path}`);
-  clients.push(client);
-  return { s: sim, client };
+  const s = session.keep(await startBinanceSim(options));
+  const client = await session.open(`${s.wsUrl}${path}`);
+  return { s, client };
 }
 
 /** Trade ids of the frames received so far that parse as trades. */
@@ -32,12 +31,6 @@ async function control(s: BinanceSim, path: string, body?: unknown): Promise<unk
   const res = await fetch(`${s.restUrl}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
   return res.json();
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('frame faults', () => {
   it('skips frames: a server-side gap, the trades still in REST history', async () => {
@@ -147,8 +140,7 @@ describe('connection faults', () => {
 
   it('closes a connection politely with a code', async () => {
     const { s, client } = await setup();
-    const other = await TestClient.open(`${s.wsUrl}/ws`);
-    clients.push(other);
+    const other = await session.open(`${s.wsUrl}/ws`);
     const id = s.connections.list().find((c) => c.streams.length === 1)!.id;
     expect(s.faults.closeConnections({ connectionId: id, code: 4000, reason: 'bye' })).toBe(1);
     expect(await client.closed).toEqual({ code: 4000, reason: 'bye' });
@@ -175,8 +167,7 @@ describe('connection faults', () => {
 
   it('sends the serverShutdown notice, wrapped on combined streams', async () => {
     const { s, client } = await setup();
-    const combined = await TestClient.open(`${s.wsUrl}/stream?streams=btcusdt@trade`);
-    clients.push(combined);
+    const combined = await session.open(`${s.wsUrl}/stream?streams=btcusdt@trade`);
     const before = Date.now();
     expect(s.faults.sendServerShutdown()).toBe(2);
     const [raw] = (await client.json(1)) as Record<string, unknown>[];
@@ -192,8 +183,7 @@ describe('connection faults', () => {
 
 describe('REST faults', () => {
   it('delays, fails with 5xx, and forces 429 / 418 for a number of requests', async () => {
-    sim = await startBinanceSim();
-    const s = sim;
+    const s = session.keep(await startBinanceSim());
     const ping = () => fetch(`${s.restUrl}/api/v3/ping`);
     s.faults.restLatency(150, { requests: 1 });
     const t0 = Date.now();

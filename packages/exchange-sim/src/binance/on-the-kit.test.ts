@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { TestClient } from '../../test/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { startBinanceSim, type BinanceSim } from './binance-sim.js';
 import { BinanceConnection } from './connection.js';
 
 // What Binance needs of the kit's hooks: the REST screen, the weight limit and header, the shared fan-out.
-let sim: BinanceSim | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
+const session = simSession<BinanceSim>();
 
 describe('Binance on the venue kit', () => {
   it('answers an unknown path or method before REST faults and the weight budget', async () => {
-    const s = (sim = await startBinanceSim());
+    const s = session.keep(await startBinanceSim());
     s.faults.restErrors({ requests: 1 });
     const unknown = await fetch(`${s.restUrl}/api/v3/depth?symbol=BTCUSDT`);
     expect(unknown.status).toBe(404);
@@ -35,10 +28,9 @@ describe('Binance on the venue kit', () => {
   });
 
   it('sends each trade to every subscribed connection and a book ticker after each batch, aggregate ids from aggTradeIdStart', async () => {
-    const s = (sim = await startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], tradeIdStart: 100, aggTradeIdStart: 7 }));
-    const a = await TestClient.open(`${s.wsUrl}/stream?streams=btcusdt@aggTrade/btcusdt@bookTicker`);
-    const b = await TestClient.open(`${s.wsUrl}/ws/btcusdt@trade/ethusdt@trade`);
-    clients.push(a, b);
+    const s = session.keep(await startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], tradeIdStart: 100, aggTradeIdStart: 7 }));
+    const a = await session.open(`${s.wsUrl}/stream?streams=btcusdt@aggTrade/btcusdt@bookTicker`);
+    const b = await session.open(`${s.wsUrl}/ws/btcusdt@trade/ethusdt@trade`);
     s.market.generate('BTCUSDT', 2);
     s.market.generate('ETHUSDT', 1);
     const framesA = (await a.json(3)) as { stream: string; data: Record<string, unknown> }[];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import { Market, type SimTrade, type SymbolSpec } from '../core/market.js';
 import { startBinanceSim, type BinanceSim } from './binance-sim.js';
@@ -115,17 +116,10 @@ describe('Binance trade payloads written by concatenation', () => {
 });
 
 describe('Binance trade frames on the wire', () => {
-  let sim: BinanceSim | undefined;
-  const clients: TestClient[] = [];
-
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.close();
-    await sim?.close();
-    sim = undefined;
-  });
+  const session = simSession<BinanceSim>();
 
   it('are the documented shapes byte for byte, raw and combined, in ms and in µs', async () => {
-    sim = await startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], seed: 5 });
+    const sim = session.keep(await startBinanceSim({ symbols: ['BTCUSDT', 'ETHUSDT'], seed: 5 }));
     const paths = {
       rawMs: '/ws/btcusdt@trade/ethusdt@aggTrade/btcusdt@aggTrade',
       rawUs: '/ws/btcusdt@trade/ethusdt@aggTrade/btcusdt@aggTrade?timeUnit=MICROSECOND',
@@ -134,8 +128,7 @@ describe('Binance trade frames on the wire', () => {
     };
     const opened: Record<string, TestClient> = {};
     for (const [name, path] of Object.entries(paths)) {
-      opened[name] = await TestClient.open(`${sim.wsUrl}${path}`);
-      clients.push(opened[name]);
+      opened[name] = await session.open(`${sim.wsUrl}${path}`);
     }
     for (const n of [1, 60, 139]) {
       sim.market.generate('BTCUSDT', n);

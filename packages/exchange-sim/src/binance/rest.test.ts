@@ -1,26 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { TestClient } from '../../test/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { startBinanceSim, type BinanceSim, type BinanceSimOptions } from './binance-sim.js';
 
-let sim: BinanceSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<BinanceSim>();
 
 async function start(options: BinanceSimOptions = {}): Promise<BinanceSim> {
-  sim = await startBinanceSim(options);
-  return sim;
+  return session.keep(await startBinanceSim(options));
 }
 
 async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const res = await fetch(`${sim!.restUrl}${path}`, { headers });
+  const res = await fetch(`${session.sim.restUrl}${path}`, { headers });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('Binance REST', () => {
   it('answers ping, time and exchangeInfo with filters, assets and the REQUEST_WEIGHT limit', async () => {
@@ -48,8 +40,7 @@ describe('Binance REST', () => {
 
   it('serves the same trades over REST as on the stream, id for id', async () => {
     const s = await start();
-    const client = await TestClient.open(`${s.wsUrl}/ws/btcusdt@trade`);
-    clients.push(client);
+    const client = await session.open(`${s.wsUrl}/ws/btcusdt@trade`);
     s.market.generate('BTCUSDT', 30);
     const streamed = (await client.json(30)) as { t: number; p: string; q: string; T: number; m: boolean }[];
     const recent = (await get('/api/v3/trades?symbol=BTCUSDT&limit=30')).body as Record<string, unknown>[];

@@ -1,29 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import { startBinanceSim, type BinanceSim, type BinanceSimOptions } from './binance-sim.js';
 
 const TRADE_KEYS = ['e', 'E', 's', 't', 'p', 'q', 'T', 'm', 'M'];
 const AGG_KEYS = ['e', 'E', 's', 'a', 'p', 'q', 'f', 'l', 'T', 'm', 'M'];
 
-let sim: BinanceSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<BinanceSim>();
 
 async function start(options: BinanceSimOptions = {}): Promise<BinanceSim> {
-  sim = await startBinanceSim(options);
-  return sim;
+  return session.keep(await startBinanceSim(options));
 }
 
 async function open(path: string, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-  const client = await TestClient.open(`${sim!.wsUrl}${path}`, options);
-  clients.push(client);
-  return client;
+  return session.open(`${session.sim.wsUrl}${path}`, options);
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('Binance WebSocket streams', () => {
   it('serves a raw trade stream with the documented shape, consecutive ids and 8-decimal strings', async () => {

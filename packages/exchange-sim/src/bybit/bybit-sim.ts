@@ -1,7 +1,7 @@
 import type { SymbolSpec } from '../core/market.js';
 import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
-import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
-import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { requestCountLimit, withRetryAfter, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, upgradeOnlyAt, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
 import { resolveCheckedSymbol, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { BybitConnection, type BybitWsLimits } from './connection.js';
 import { bybitAnswer, handleBybitRest } from './rest.js';
@@ -61,7 +61,7 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     restDefaults: BYBIT_REST_DEFAULTS,
     build: ({ ws, rest, seed }) => ({
       groupTrades: groupByTakerOrder,
-      checkUpgrade: (_req, url) => (url.pathname === '/v5/public/spot' ? undefined : { status: 404 }),
+      checkUpgrade: upgradeOnlyAt('/v5/public/spot'),
       createConnection: (ctx) => new BybitConnection(ctx, ws, seed),
       fanOut: deliverToEach,
       rest: {
@@ -69,8 +69,8 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
         limiter: requestCountLimit(rest),
         tooManyRequests: (status, retryAfterSec, source) =>
           source === 'limit'
-            ? { status: 403, body: '{"retCode":403,"retMsg":"access too frequent"}', headers: { 'Retry-After': String(retryAfterSec) } }
-            : { ...bybitAnswer(status, 10006, 'Too many visits!'), headers: { 'Retry-After': String(retryAfterSec) } },
+            ? withRetryAfter({ status: 403, body: '{"retCode":403,"retMsg":"access too frequent"}' }, retryAfterSec)
+            : withRetryAfter(bybitAnswer(status, 10006, 'Too many visits!'), retryAfterSec),
         errorAnswer: (status) => (status === 404 ? bybitAnswer(404, 10001, 'Not Found') : bybitAnswer(status, 10016, 'Service unavailable, please try again later')),
       },
     }),

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import type { SimTrade } from '../core/market.js';
 import { bybitTradeId, opAnswer, publicTradePush, seqOf, tradeEntry } from './messages.js';
@@ -10,17 +11,14 @@ const DOC_PUSH =
 const SUBSCRIBE = { req_id: 'test', op: 'subscribe', args: ['publicTrade.BTCUSDT'] };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let sim: BybitSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<BybitSim>();
 
 async function start(options: BybitSimOptions = {}): Promise<BybitSim> {
-  sim = await startBybitSim(options);
-  return sim;
+  return session.keep(await startBybitSim(options));
 }
 
 async function open(s: BybitSim, subscribe = true): Promise<TestClient> {
-  const client = await TestClient.open(`${s.wsUrl}/v5/public/spot`);
-  clients.push(client);
+  const client = await session.open(`${s.wsUrl}/v5/public/spot`);
   if (subscribe) await client.request(SUBSCRIBE);
   return client;
 }
@@ -28,12 +26,6 @@ async function open(s: BybitSim, subscribe = true): Promise<TestClient> {
 type Msg = Record<string, unknown>;
 const entries = (c: TestClient): Msg[] =>
   c.frames.flatMap((f) => { try { const m = JSON.parse(f) as { topic?: string; data?: Msg[] }; return m.topic ? (m.data ?? []) : []; } catch { return []; } });
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('Bybit messages', () => {
   it('renders the documented push byte for byte and op answers in the documented order', () => {

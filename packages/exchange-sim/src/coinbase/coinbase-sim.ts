@@ -1,7 +1,7 @@
 import type { SymbolSpec } from '../core/market.js';
 import { deliverToEach } from '../core/kit/fan-out.js';
-import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
-import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { requestCountLimit, withRetryAfter, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, upgradeOnlyAt, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
 import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { CoinbaseConnection, type CoinbaseWsLimits } from './connection.js';
 import { coinbaseError, handleCoinbaseRest } from './rest.js';
@@ -53,16 +53,13 @@ export async function startCoinbaseSim(options: CoinbaseSimOptions = {}): Promis
     wsDefaults: COINBASE_WS_DEFAULTS,
     restDefaults: COINBASE_REST_DEFAULTS,
     build: ({ ws, rest }) => ({
-      checkUpgrade: (_req, url) => (url.pathname === '/' ? undefined : { status: 404, body: '{"message":"NotFound"}' }),
+      checkUpgrade: upgradeOnlyAt('/', { status: 404, body: '{"message":"NotFound"}' }),
       createConnection: (ctx) => new CoinbaseConnection(ctx, ws),
       fanOut: deliverToEach,
       rest: {
         handle: handleCoinbaseRest,
         limiter: requestCountLimit(rest),
-        tooManyRequests: (status, retryAfterSec) => ({
-          ...coinbaseError(status, 'Public rate limit exceeded'),
-          headers: { 'Retry-After': String(retryAfterSec) },
-        }),
+        tooManyRequests: (status, retryAfterSec) => withRetryAfter(coinbaseError(status, 'Public rate limit exceeded'), retryAfterSec),
         errorAnswer: (status) => coinbaseError(status, status === 404 ? 'NotFound' : status === 503 ? 'Service Unavailable' : 'Internal server error'),
       },
     }),

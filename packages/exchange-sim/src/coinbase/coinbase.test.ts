@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import type { SimTrade } from '../core/market.js';
 import { startCoinbaseSim, type CoinbaseSim, type CoinbaseSimOptions } from './coinbase-sim.js';
@@ -11,17 +12,14 @@ const DOC_HEARTBEAT = '{"type":"heartbeat","sequence":90,"last_trade_id":20,"pro
 const DOC_REST_ROW = '{"time":"2014-11-07T22:19:28.578544Z","trade_id":74,"price":"10.00000000","size":"0.01000000","side":"buy"}';
 const SUBSCRIBE = { type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'heartbeat'] };
 
-let sim: CoinbaseSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<CoinbaseSim>();
 
 async function start(options: CoinbaseSimOptions = {}): Promise<CoinbaseSim> {
-  sim = await startCoinbaseSim({ rest: { requestsPerWindow: 1000 }, ...options });
-  return sim;
+  return session.keep(await startCoinbaseSim({ rest: { requestsPerWindow: 1000 }, ...options }));
 }
 
 async function open(s: CoinbaseSim, subscribe: unknown = SUBSCRIBE): Promise<TestClient> {
-  const client = await TestClient.open(`${s.wsUrl}/`);
-  clients.push(client);
+  const client = await session.open(`${s.wsUrl}/`);
   if (subscribe !== null) {
     client.send(subscribe);
     await client.until(() => client.frames.length >= 1);
@@ -37,12 +35,6 @@ async function getJson(s: CoinbaseSim, path: string): Promise<{ status: number; 
   const res = await fetch(`${s.restUrl}${path}`);
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('Coinbase messages', () => {
   it('renders match, heartbeat and REST rows byte for byte like the documented samples', () => {
@@ -162,8 +154,7 @@ describe('Coinbase REST', () => {
   });
 
   it('limits public REST to about 8 requests per second per IP with 429', async () => {
-    sim = await startCoinbaseSim();
-    const s = sim;
+    const s = session.keep(await startCoinbaseSim());
     const statuses: number[] = [];
     for (let i = 0; i < 9; i++) statuses.push((await fetch(`${s.restUrl}/products/BTC-USD`)).status);
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(200));

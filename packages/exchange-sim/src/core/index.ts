@@ -30,6 +30,7 @@ export { deliverToEach, groupByTakerOrder, singleTrades, type TradeFanOut, type 
 export {
   createRestHandler,
   requestCountLimit,
+  withRetryAfter,
   type RestLimiter,
   type RestRefusal,
   type VenueRestAnswer,
@@ -39,6 +40,7 @@ export {
 } from './kit/rest.js';
 export {
   startVenueSim,
+  upgradeOnlyAt,
   type InfoOf,
   type VenueConnections,
   type VenueMarketOptions,

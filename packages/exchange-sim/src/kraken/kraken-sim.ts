@@ -1,7 +1,7 @@
 import type { SymbolSpec } from '../core/market.js';
 import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
-import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
-import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { requestCountLimit, withRetryAfter, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, upgradeOnlyAt, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
 import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { KrakenConnection, type KrakenWsLimits } from './connection.js';
 import { handleKrakenRest, krakenError } from './rest.js';
@@ -56,13 +56,13 @@ export async function startKrakenSim(options: KrakenSimOptions = {}): Promise<Kr
     restDefaults: KRAKEN_REST_DEFAULTS,
     build: ({ ws, rest }) => ({
       groupTrades: groupByTakerOrder,
-      checkUpgrade: (_req, url) => (url.pathname === '/v2' ? undefined : { status: 404 }),
+      checkUpgrade: upgradeOnlyAt('/v2'),
       createConnection: (ctx) => new KrakenConnection(ctx, ws),
       fanOut: deliverToEach,
       rest: {
         handle: handleKrakenRest,
         limiter: requestCountLimit(rest),
-        tooManyRequests: (status, retryAfterSec) => ({ ...krakenError('EGeneral:Too many requests', status), headers: { 'Retry-After': String(retryAfterSec) } }),
+        tooManyRequests: (status, retryAfterSec) => withRetryAfter(krakenError('EGeneral:Too many requests', status), retryAfterSec),
         errorAnswer: (status) => krakenError(status === 404 ? 'EGeneral:Unknown method' : 'EService:Unavailable', status),
       },
     }),

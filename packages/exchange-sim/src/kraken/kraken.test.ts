@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import { canonical } from '../core/fixed-point.js';
 import type { SimTrade } from '../core/market.js';
@@ -11,17 +12,14 @@ const DOC_SNAPSHOT =
 const SUBSCRIBE = { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD'], snapshot: true } };
 const RFC3339_US = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
-let sim: KrakenSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<KrakenSim>();
 
 async function start(options: KrakenSimOptions = {}): Promise<KrakenSim> {
-  sim = await startKrakenSim({ rest: { requestsPerWindow: 1000 }, ...options });
-  return sim;
+  return session.keep(await startKrakenSim({ rest: { requestsPerWindow: 1000 }, ...options }));
 }
 
 async function open(s: KrakenSim): Promise<TestClient> {
-  const client = await TestClient.open(`${s.wsUrl}/v2`);
-  clients.push(client);
+  const client = await session.open(`${s.wsUrl}/v2`);
   await client.until(() => client.frames.length >= 1); // the status message
   return client;
 }
@@ -30,12 +28,6 @@ type Msg = Record<string, unknown>;
 const parsed = (c: TestClient): Msg[] => c.frames.flatMap((f) => { try { return [JSON.parse(f) as Msg]; } catch { return []; } });
 const updateIds = (c: TestClient) =>
   parsed(c).filter((m) => m['channel'] === 'trade' && m['type'] === 'update').flatMap((m) => (m['data'] as Msg[]).map((d) => d['trade_id']));
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('Kraken messages', () => {
   it('renders the documented snapshot byte for byte, with price and qty as exact number literals', () => {

@@ -1,7 +1,7 @@
 import type { SymbolSpec } from '../core/market.js';
 import { deliverToEach, groupByTakerOrder } from '../core/kit/fan-out.js';
-import { requestCountLimit, type VenueRestOptions } from '../core/kit/rest.js';
-import { startVenueSim, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
+import { requestCountLimit, withRetryAfter, type VenueRestOptions } from '../core/kit/rest.js';
+import { startVenueSim, upgradeOnlyAt, type VenueSim, type VenueSimOptions, type VenueWsOptions } from '../core/kit/start.js';
 import { resolveCheckedSymbol, splitSymbolOn, type VenueSymbolInput, type VenueSymbolRules } from '../core/kit/symbols.js';
 import { OkxConnection, type OkxWsLimits } from './connection.js';
 import { handleOkxRest, okxAnswer } from './rest.js';
@@ -56,13 +56,13 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     restDefaults: OKX_REST_DEFAULTS,
     build: ({ ws, rest, seed }) => ({
       groupTrades: groupByTakerOrder,
-      checkUpgrade: (_req, url) => (url.pathname === '/ws/v5/public' ? undefined : { status: 404 }),
+      checkUpgrade: upgradeOnlyAt('/ws/v5/public'),
       createConnection: (ctx) => new OkxConnection(ctx, ws, seed),
       fanOut: deliverToEach,
       rest: {
         handle: handleOkxRest,
         limiter: requestCountLimit(rest),
-        tooManyRequests: (status, retryAfterSec) => ({ ...okxAnswer(status, '50011', 'Too Many Requests'), headers: { 'Retry-After': String(retryAfterSec) } }),
+        tooManyRequests: (status, retryAfterSec) => withRetryAfter(okxAnswer(status, '50011', 'Too Many Requests'), retryAfterSec),
         errorAnswer: (status) =>
           status === 404 ? okxAnswer(404, '404', 'Not Found') : okxAnswer(status, '50001', 'Service temporarily unavailable. Please try again later.'),
       },

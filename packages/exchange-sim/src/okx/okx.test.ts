@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../test/sim-session.js';
 import { TestClient } from '../../test/ws-client.js';
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { SimTrade } from '../core/market.js';
@@ -11,17 +12,14 @@ const DOC_PUSH =
 const DOC_REST = '{"code":"0","msg":"","data":[{"instId":"BTC-USDT","side":"sell","sz":"0.00001","source":"0","px":"29963.2","tradeId":"242720720","ts":"1654161646974"}]}';
 const SUBSCRIBE = { id: '1512', op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT' }] };
 
-let sim: OkxSim | undefined;
-const clients: TestClient[] = [];
+const session = simSession<OkxSim>();
 
 async function start(options: OkxSimOptions = {}): Promise<OkxSim> {
-  sim = await startOkxSim({ rest: { requestsPerWindow: 1000 }, ...options });
-  return sim;
+  return session.keep(await startOkxSim({ rest: { requestsPerWindow: 1000 }, ...options }));
 }
 
 async function open(s: OkxSim, subscribe = true): Promise<TestClient> {
-  const client = await TestClient.open(`${s.wsUrl}/ws/v5/public`);
-  clients.push(client);
+  const client = await session.open(`${s.wsUrl}/ws/v5/public`);
   if (subscribe) await client.request(SUBSCRIBE);
   return client;
 }
@@ -30,12 +28,6 @@ type Msg = Record<string, unknown>;
 type Push = { arg: Msg; data: Msg[] };
 const pushes = (c: TestClient): Msg[] =>
   c.frames.flatMap((f) => { try { const m = JSON.parse(f) as Push; return m.data ? m.data : []; } catch { return []; } });
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
 
 describe('OKX messages', () => {
   it('renders an aggregate push and a REST row byte for byte like the documented samples', () => {

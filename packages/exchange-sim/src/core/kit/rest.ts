@@ -42,6 +42,11 @@ export interface VenueRestOptions {
   readonly windowMs: number;
 }
 
+/** `answer` with a `Retry-After` header of `retryAfterSec` seconds (its only header). */
+export function withRetryAfter(answer: VenueRestAnswer, retryAfterSec: number): VenueRestAnswer {
+  return { ...answer, headers: { 'Retry-After': String(retryAfterSec) } };
+}
+
 /** A request count per sliding window per IP; over it, 429 and a `Retry-After` of the window. */
 export function requestCountLimit(rest: VenueRestOptions): RestLimiter {
   const window = new KeyedSlidingWindow(rest.requestsPerWindow, rest.windowMs);

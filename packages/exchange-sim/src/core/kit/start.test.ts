@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@tickgate/testing';
+import { describe, expect, it } from 'vitest';
+import { simSession } from '../../../test/sim-session.js';
 import { TestClient } from '../../../test/ws-client.js';
 import type { DeliveryMode } from '../frame-sequencer.js';
 import { VenueConnection, type VenueConnectionContext } from './connection.js';
@@ -82,34 +84,18 @@ function toyDefinition(toy: ToyOptions = {}): VenueSimDefinition<ToyWs, VenueRes
   };
 }
 
-let sim: VenueSim<ToyConnection, 'toy'> | undefined;
-const clients: TestClient[] = [];
+const session = simSession<VenueSim<ToyConnection, 'toy'>>();
 
 async function start(options: VenueSimOptions<ToyWs, VenueRestOptions> = {}, toy: ToyOptions = {}): Promise<VenueSim<ToyConnection, 'toy'>> {
-  sim = await startVenueSim(options, toyDefinition(toy));
-  return sim;
+  return session.keep(await startVenueSim(options, toyDefinition(toy)));
 }
 
 async function open(s: VenueSim<ToyConnection, 'toy'>, path = '/feed'): Promise<TestClient> {
-  const client = await TestClient.open(`${s.wsUrl}${path}`);
-  clients.push(client);
-  return client;
+  return session.open(`${s.wsUrl}${path}`);
 }
 
-/** Poll `predicate` (server-side state changes send the client nothing to wake on). */
-async function waitFor(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await sim?.close();
-  sim = undefined;
-});
+/** Server-side state changes send the client nothing to wake on: poll. */
+const POLL = { timeoutMs: 2000, intervalMs: 5 };
 
 describe('startVenueSim', () => {
   it('builds the venue parts once, from its defaults merged with the options, the seed and the market', async () => {
@@ -128,7 +114,7 @@ describe('startVenueSim', () => {
   it('hands the started sim its live connection objects, the same ones `connections` describes', async () => {
     const s = await start();
     const client = await open(s);
-    await waitFor(() => s.live.size === 1);
+    await waitFor(() => s.live.size === 1, POLL);
     const [id, connection] = [...s.live][0]!;
     expect(connection).toBeInstanceOf(ToyConnection);
     expect(connection.greeting).toBe('hello');
@@ -136,7 +122,7 @@ describe('startVenueSim', () => {
     expect(s.state().connections).toEqual([connection.info()]);
     client.close();
     await client.closed;
-    await waitFor(() => s.live.size === 0);
+    await waitFor(() => s.live.size === 0, POLL);
     expect(s.connections.count).toBe(0);
   });
 
@@ -169,7 +155,7 @@ describe('startVenueSim', () => {
 
   it('groups trades into frames with groupTrades, and the default fan-out sends every frame to every connection', async () => {
     const def = toyDefinition();
-    const s = (sim = await startVenueSim({ sweeps: { probability: 1, maxTrades: 3 } }, {
+    const s = session.keep(await startVenueSim({ sweeps: { probability: 1, maxTrades: 3 } }, {
       ...def,
       defaultSweeps: { probability: 0, maxTrades: 1 },
       build: (rules) => ({ ...def.build(rules), groupTrades: (symbol, trades) => [{ symbol, trades }] }),

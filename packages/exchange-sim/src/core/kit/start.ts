@@ -55,6 +55,11 @@ export interface VenueParts<C extends SimConnection<unknown>> {
   readonly rest: VenueRestRoutes;
 }
 
+/** A `checkUpgrade` that accepts WebSocket upgrades at `path` only and answers any other with `refusal`. */
+export function upgradeOnlyAt(path: string, refusal: UpgradeRefusal = { status: 404 }): VenueParts<SimConnection<unknown>>['checkUpgrade'] {
+  return (_req, url) => (url.pathname === path ? undefined : refusal);
+}
+
 /**
  * A venue simulator: its id, default symbols and their resolver, its WebSocket / REST defaults, and how to
  * build its parts from its rules.
