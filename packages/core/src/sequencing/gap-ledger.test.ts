@@ -31,6 +31,36 @@ describe('GapLedger', () => {
     expect(gaps.size).toBe(2);
   });
 
+  it('joins ids right after an open gap into it: one gap event, one recovered event naming the whole range', () => {
+    const { gaps, events, ranges } = ledger();
+    expect(gaps.open(5n, 5n, 'parse-error', T0)).toBe(false);
+    expect(gaps.open(6n, 6n, 'parse-error', T0 + 10)).toBe(true);
+    expect(gaps.open(7n, 9n, 'jump', T0 + 20)).toBe(true);
+    expect(events).toEqual([{ event: 'gap', nowMs: T0, fromId: '5', toId: '5', count: 1, reason: 'parse-error' }]);
+    expect(ranges()).toEqual([['5', '9']]);
+    expect(gaps.openGaps()[0]!.openedAtMs).toBe(T0); // the age of its first part
+    expect(gaps.missing()).toEqual({ openGaps: 1, missingIds: 5 });
+    expect(gaps.gapsOpened).toBe(1);
+    gaps.fill(gaps.find(5n), 5n, 9n, T0 + 30);
+    expect(events.at(-1)).toEqual({ event: 'recovered', nowMs: T0 + 30, fromId: '5', toId: '9', count: 5, reason: 'parse-error' });
+  });
+
+  it('joins after a partly filled gap, but not after an abandoned piece or across ids in between', () => {
+    const { gaps, events, ranges } = ledger();
+    gaps.open(5n, 8n, 'jump', T0);
+    gaps.fill(gaps.find(5n), 5n, 6n, T0 + 1); // [7, 8] still missing
+    expect(gaps.open(9n, 9n, 'parse-error', T0 + 2)).toBe(true);
+    expect(ranges()).toEqual([['7', '9']]);
+    gaps.fill(gaps.find(7n), 7n, 9n, T0 + 3);
+    expect(events.at(-1)).toMatchObject({ event: 'recovered', fromId: '5', toId: '9', count: 5 });
+
+    gaps.open(20n, 21n, 'jump', T0 + 4);
+    gaps.abandon(20n, 21n, 'rest-error', T0 + 5);
+    expect(gaps.open(22n, 22n, 'jump', T0 + 6)).toBe(false); // the piece before it is abandoned
+    expect(gaps.open(30n, 30n, 'jump', T0 + 7)).toBe(false); // ids 23..29 are known (held)
+    expect(events.filter((e) => e.event === 'gap').map((e) => e.fromId)).toEqual(['5', '20', '22', '30']);
+  });
+
   it('finds the piece holding an id, and none between or beyond pieces', () => {
     const { gaps } = ledger();
     gaps.open(5n, 7n, 'jump', T0);

@@ -10,7 +10,8 @@ export type GapReporter = (event: GapEvent, detail: StatusDetail, nowMs: number)
 /** One gap as opened, and what became of its ids (pieces of it may be filled out of order). */
 interface GapRecord {
   readonly from: bigint;
-  readonly to: bigint;
+  /** Grows when missing ids right after the gap join it. */
+  to: bigint;
   readonly reason: GapReason;
   missing: bigint;
   filled: number;
@@ -70,13 +71,26 @@ export class GapLedger {
     return this.lost;
   }
 
-  /** Open `[from, to]` (beyond every piece kept) and report it as a `gap`. */
-  open(from: bigint, to: bigint, reason: GapReason, nowMs: number): void {
+  /**
+   * Open `[from, to]` (beyond every piece kept) and report it as a `gap`; or, when it starts right after
+   * the last piece and that piece is still missing, join it to that piece's gap: no new event, the gap's
+   * `recovered` or `unrecoverable` will name the whole range, and its age is the first part's. Returns
+   * whether it was joined.
+   */
+  open(from: bigint, to: bigint, reason: GapReason, nowMs: number): boolean {
     const count = to - from + 1n;
+    const tail = this.pieces[this.pieces.length - 1];
+    if (tail !== undefined && !tail.abandoned && tail.to + 1n === from && tail.record.to === tail.to) {
+      tail.to = to;
+      tail.record.to = to;
+      tail.record.missing += count;
+      return true;
+    }
     const record: GapRecord = { from, to, reason, missing: count, filled: 0, lost: 0 };
     this.pieces.push({ from, to, openedAtMs: nowMs, record, abandoned: false });
     this.opened++;
     this.report('gap', { fromId: from.toString(), toId: to.toString(), count: Number(count), reason }, nowMs);
+    return false;
   }
 
   /** Index of the piece containing `id`, or -1. */

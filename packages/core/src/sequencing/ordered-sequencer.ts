@@ -33,6 +33,8 @@ const FAST_LAST_MAX = 10n ** BigInt(FAST_ID_DIGITS) - 2n;
  *   ids it covers beyond them are requested from REST (reason `overlap`) so nothing is counted twice.
  * - A trade beyond the next expected id opens a gap `[expected, first - 1]` in the `GapLedger`: a `gap`
  *   status event and a `requestGap` call are emitted, and later trades are held in the `ReleaseQueue`.
+ *   Missing ids right after a gap still open (nothing held in between) join it: one `gap` event for a
+ *   run of unreadable frames, and one `requestGap` each, marked `joined`.
  *   A rejection carrying a trade id, and a heartbeat naming a last id beyond what arrived, open gaps
  *   the same way.
  * - Trades filling a gap (REST, or a late live one) are taken into it; as soon as the ids after the last
@@ -316,12 +318,16 @@ export class OrderedSequencer implements TradeSequencer {
     }
   }
 
-  /** Open `[from, to]` in the ledger (its `gap` status is queued) and ask for it. */
+  /**
+   * Open `[from, to]` in the ledger (its `gap` status is queued) and ask for it. Ids right after a gap
+   * still open join it (no new status); they are still asked for, marked `joined`, so that the owner
+   * can add them to the request in hand.
+   */
   private openGap(from: bigint, to: bigint, gapReason: GapReason, now: number): void {
     const reason = this.startGapReason ?? gapReason;
     this.startGapReason = undefined;
-    this.gaps.open(from, to, reason, now);
-    this.out.request({ instrument: this.instrument, fromId: from.toString(), toId: to.toString(), reason });
+    const joined = this.gaps.open(from, to, reason, now);
+    this.out.request({ instrument: this.instrument, fromId: from.toString(), toId: to.toString(), reason, ...(joined ? { joined: true as const } : {}) });
   }
 
   /** Release held trades, and pass abandoned gaps, while they continue the sequence. */

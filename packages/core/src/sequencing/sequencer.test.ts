@@ -134,6 +134,26 @@ describe('Sequencer (consecutive)', () => {
     expect(h.seq.counters().rejections).toBe(3);
   });
 
+  it('joins a run of rejected frames into one gap: one gap event, each id asked for as joined, one recovered for the run', () => {
+    const h = harness();
+    h.live(1, 2);
+    for (let id = 3; id <= 7; id++) h.seq.rejected({ reason: 'invalid-field', message: 'price: bad', raw: '{}', tradeId: String(id) });
+    h.live(8);
+    expect(h.requests).toEqual([
+      { instrument: 'BTC-USDT', fromId: '3', toId: '3', reason: 'parse-error' },
+      ...[4, 5, 6, 7].map((id) => ({ instrument: 'BTC-USDT', fromId: String(id), toId: String(id), reason: 'parse-error', joined: true })),
+    ]);
+    expect(h.statuses.map((s) => [s.state, s.fromId, s.toId, s.count])).toEqual([['gap', '3', '3', 1]]);
+    expect(h.seq.openGaps().map((g) => [g.fromId, g.toId])).toEqual([['3', '7']]);
+    expect(h.seq.counters()).toMatchObject({ gapsOpened: 1, openGaps: 1, missingIds: 5 });
+    h.rest(3, 4, 5, 6, 7);
+    expect(h.ids()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(h.statuses.map((s) => [s.state, s.fromId, s.toId, s.count])).toEqual([
+      ['gap', '3', '3', 1],
+      ['recovered', '3', '7', 5],
+    ]);
+  });
+
   it('a rejection before any trade defines the start', () => {
     const h = harness();
     h.seq.rejected({ reason: 'invalid-field', message: 'x', raw: '{}', tradeId: '50' });

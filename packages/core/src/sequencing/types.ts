@@ -23,6 +23,11 @@ export interface GapRequest {
   readonly fromId: string;
   readonly toId: string;
   readonly reason: GapReason;
+  /**
+   * These ids come right after a gap still open and joined it: no new `gap` status was published, and a
+   * reconciler should add them to the request for that gap (one range, fetched a page at a time).
+   */
+  readonly joined?: true;
 }
 
 /** An id range still missing: neither released, held nor declared unrecoverable. */
