@@ -28,6 +28,8 @@ import { Outbox, type PublishFn } from './outbox.js';
 import { Reconciler } from './reconciler.js';
 import { ShedLedger, type ShedRange } from './shed-ledger.js';
 import { BackwardsWatch, compareIds } from './backwards-watch.js';
+import { RejectionLog } from './rejection-log.js';
+import { UnreadableWatch, type ReadabilityChange } from './unreadable-watch.js';
 
 /** What a feed task publishes to. */
 export interface FeedSink {
@@ -86,6 +88,8 @@ export interface FeedHealth {
   readonly connections: ReadonlyArray<{ readonly instruments: readonly string[]; readonly state: string }>;
   /** Instruments whose live trades all arrive at or below the last id published (checked with the venue); not ready while any. */
   readonly notPublishing?: readonly string[];
+  /** Instruments whose stream frames cannot be read, polled through REST meanwhile (still ready: REST covers them). */
+  readonly unreadable?: readonly string[];
   readonly error?: string;
 }
 
@@ -120,6 +124,9 @@ export class FeedTask {
   private readonly shed: ShedLedger;
   private readonly backwards = new BackwardsWatch();
   private readonly backwardsChecks = new Set<string>();
+  /** Whether each instrument's frames can be read; REST polling stands in while they cannot. */
+  private readonly readability = new UnreadableWatch((change) => this.onReadability(change));
+  private readonly rejectionLog: RejectionLog;
   private readonly inputsByInstrument = new Map<string, SequencerInputs>();
   private failure: string | undefined;
   private stopped = false;
@@ -139,6 +146,7 @@ export class FeedTask {
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
     this.venue = opts.adapter.venue;
+    this.rejectionLog = new RejectionLog(opts.logger);
     this.shed = new ShedLedger(opts.maxPending ?? DEFAULT_MAX_PENDING, (instrument) => this.lastPublished.get(instrument));
     this.outbox = new Outbox(
       opts.sink.publishTrade,
@@ -253,7 +261,7 @@ export class FeedTask {
         } else if (this.shed.shedTotal === 1 || this.shed.shedTotal % 100_000 === 0) this.noteShedding();
       },
       requestGap: (request) => {
-        metrics.gaps.labels(this.venue, instrument, request.reason).inc();
+        if (!request.joined) metrics.gaps.labels(this.venue, instrument, request.reason).inc();
         this.reconciler?.requestGap(request);
       },
       status: (event) => {
@@ -268,10 +276,10 @@ export class FeedTask {
 
   /** The task's own listeners first (metrics, logs, the reconciler, status), then the sequencers. */
   private wire(runner: FeedRunner, instruments: string[]): void {
-    const { logger, metrics } = this.opts;
+    const { metrics, logger } = this.opts;
     runner.on('rejection', (rejection: Rejection) => {
       metrics.rejections.labels(this.venue, rejection.reason).inc();
-      logger.warn({ reason: rejection.reason, instrument: rejection.instrument, tradeId: rejection.tradeId, raw: rejection.raw }, `frame rejected: ${rejection.message}`);
+      this.rejectionLog.rejected(rejection, Date.now());
     });
     runner.on('control', (event) => {
       if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
@@ -296,13 +304,18 @@ export class FeedTask {
     const inputs: SequencerInputs = {
       trade: (trade, span) => {
         const current = seq();
+        if (trade.source === 'ws') this.readability.parsed(instrument, Date.now());
         if (watch && trade.source === 'ws') {
           const first = this.backwards.observe(trade, this.lastPublished.get(instrument));
           if (first !== undefined) void this.checkBackwards(instrument, first);
         }
         current.trade(trade, span);
       },
-      rejected: (rejection) => seq().rejected(rejection),
+      rejected: (rejection) => {
+        this.readability.rejected(instrument, rejection.reason, Date.now());
+        // While the instrument is polled, a rejected frame's trade comes with the next poll: not a gap.
+        if (!this.readability.isUnreadable(instrument)) seq().rejected(rejection);
+      },
       heartbeat: (lastTradeId) => seq().heartbeat(lastTradeId),
       connected: () => seq().connected(),
       disconnected: () => seq().disconnected(),
@@ -377,8 +390,16 @@ export class FeedTask {
     }
   }
 
+  /** An instrument's frames stopped (or started again) being readable: REST polling stands in meanwhile. */
+  private onReadability(change: ReadabilityChange): void {
+    if (this.stopped) return;
+    if (change.readable) this.reconciler?.instrumentReadable(change.instrument);
+    else this.reconciler?.instrumentUnreadable(change.instrument, change.reason);
+  }
+
   private tick(): void {
     const now = Date.now();
+    this.rejectionLog.flush(now);
     for (const seq of this.sequencers.values()) seq.tick(now);
     if (this.shed.active) for (const range of this.shed.release(this.outbox.size)) this.recoverShed(range);
     this.sampleMetrics(now);
@@ -622,11 +643,13 @@ export class FeedTask {
     const live = connections.length > 0 && connections.every((c) => c.state === 'live');
     const state = this.failure ? 'failed' : live ? 'live' : fallback ? 'fallback' : (connections[0]?.state ?? 'starting');
     const notPublishing = this.backwards.suspects();
+    const unreadable = this.readability.unreadable();
     return {
       name: this.name,
       venue: this.venue,
       ready: !this.failure && (live || fallback) && notPublishing.length === 0,
       ...(notPublishing.length > 0 ? { notPublishing } : {}),
+      ...(unreadable.length > 0 ? { unreadable } : {}),
       state,
       fallback,
       connections,
@@ -653,6 +676,9 @@ export class FeedTask {
     clearInterval(this.tickTimer);
     const notLive = new Set<string>();
     for (const { runner, instruments } of this.runners) if (runner.state !== 'live') for (const i of instruments) notLive.add(i);
+    // Frames that could not be read since the last poll: their trades were not published.
+    for (const i of this.readability.unreadable()) notLive.add(i);
+    this.readability.clear();
     await Promise.all(this.runners.map(({ runner }) => runner.stop()));
     if (this.reconciler) {
       if (!(await this.reconciler.finishBackfills(options.backfillUntilMs ?? 0))) this.opts.logger.warn('stopping with REST backfills unfinished (the shutdown budget ran out)');

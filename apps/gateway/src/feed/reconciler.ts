@@ -1,4 +1,4 @@
-import type { Clock, GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, StatusDetail, VenueAdapter } from '@tickgate/core';
+import type { Clock, GapReason, GapRequest, InstrumentInfo, Logger, RestClient, RestRequest, Sequencer, StatusDetail, VenueAdapter } from '@tickgate/core';
 import { RestError, buildStatus, describeError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
@@ -23,9 +23,15 @@ export interface ReconcilerContext {
 interface Job {
   from: bigint;
   to: bigint;
+  readonly reason: GapReason;
 }
 
 const PAGE_RETRY_MS = 250;
+/**
+ * A gap opened by a rejected frame waits this long before its first page: the frames after it are
+ * likely rejected too (a format change), and their ids join the gap, so that one page fetches them all.
+ */
+const PARSE_ERROR_BATCH_MS = 200;
 const EMPTY_PAGE_RETRIES = 8;
 /** Most pages one fallback poll fetches per instrument (the next poll goes on from there). */
 const MAX_POLL_PAGES = 20;
@@ -39,6 +45,8 @@ const MAX_POLL_PAGES = 20;
 export class Reconciler {
   private readonly jobs = new Map<string, Job[]>();
   private readonly running = new Set<string>();
+  /** The job each instrument's run is filling now; requests next to it widen it (its bounds are read afresh per page). */
+  private readonly active = new Map<string, Job>();
   /** The gap jobs' runs in flight (a stop may wait for them). */
   private readonly runs = new Set<Promise<void>>();
   private stopped = false;
@@ -56,6 +64,11 @@ export class Reconciler {
   private checkingPrices = false;
   /** Instruments whose last price check was beyond the threshold (one status event per episode). */
   private readonly diverging = new Set<string>();
+  /** Instruments whose stream frames cannot be read (see `instrumentUnreadable`), with the rejection reason. */
+  private readonly unreadable = new Map<string, string>();
+  private unreadableTimer: NodeJS.Timeout | undefined;
+  private pollingUnreadable = false;
+  private unreadablePollInFlight: Promise<void> | undefined;
   /** Catch-up checks scheduled after the stream came back, by instrument. */
   private readonly catchUps = new Map<string, NodeJS.Timeout>();
 
@@ -89,6 +102,8 @@ export class Reconciler {
     this.stopped = true;
     clearTimeout(this.fallbackTimer);
     clearInterval(this.pollTimer);
+    clearInterval(this.unreadableTimer);
+    await this.unreadablePollInFlight;
     clearInterval(this.priceTimer);
     for (const timer of this.catchUps.values()) clearTimeout(timer);
     this.catchUps.clear();
@@ -97,15 +112,29 @@ export class Reconciler {
 
   // ---- gaps ------------------------------------------------------------------------------------
 
-  /** A sequencer asks for a missing id range. Jobs run one at a time per instrument, in order. */
+  /**
+   * A sequencer asks for a missing id range. Jobs run one at a time per instrument, in order; adjacent and
+   * overlapping ranges are one job, fetched a page (`maxTradesPerPage` ids) per request.
+   */
   requestGap(request: GapRequest): void {
     if (this.stopped) return;
     if (!this.ctx.config.backfill) {
       this.ctx.sequencer(request.instrument)?.abandon(request.fromId, request.toId, 'backfill-disabled');
       return;
     }
+    const from = BigInt(request.fromId);
+    const to = BigInt(request.toId);
     const list = this.jobs.get(request.instrument) ?? [];
-    list.push({ from: BigInt(request.fromId), to: BigInt(request.toId) });
+    // One range per run of missing ids: a request next to or over a job in hand (running or waiting) widens it.
+    const touching = (job: Job) => from <= job.to + 1n && to + 1n >= job.from;
+    const active = this.active.get(request.instrument);
+    const into = active !== undefined && touching(active) ? active : list.find(touching);
+    if (into) {
+      if (from < into.from) into.from = from;
+      if (to > into.to) into.to = to;
+    } else {
+      list.push({ from, to, reason: request.reason });
+    }
     this.jobs.set(request.instrument, list);
     if (!this.running.has(request.instrument)) {
       const run = this.runJobs(request.instrument);
@@ -127,7 +156,10 @@ export class Reconciler {
     this.catchUps.clear();
     this.fallbackInstruments.clear();
     this.inFallback = false;
+    clearInterval(this.unreadableTimer);
+    this.unreadable.clear();
     await this.pollInFlight;
+    await this.unreadablePollInFlight;
     while (this.runs.size > 0) {
       const left = untilMs - Date.now();
       if (left <= 0) return false;
@@ -142,9 +174,12 @@ export class Reconciler {
       const list = this.jobs.get(instrument)!;
       while (list.length && !this.stopped) {
         const job = list.shift()!;
+        this.active.set(instrument, job);
         await this.fill(instrument, job);
+        this.active.delete(instrument);
       }
     } finally {
+      this.active.delete(instrument);
       this.running.delete(instrument);
     }
   }
@@ -178,6 +213,7 @@ export class Reconciler {
       return;
     }
     const pageSize = BigInt(adapter.rest.limits.maxTradesPerPage);
+    if (job.reason === 'parse-error') await delay(PARSE_ERROR_BATCH_MS);
     let empty = 0;
     for (;;) {
       if (this.stopped) return;
@@ -268,6 +304,55 @@ export class Reconciler {
       clearInterval(this.pollTimer);
       this.pollTimer = undefined;
       this.ctx.logger.info('stream is back; fallback polling stopped');
+    }
+  }
+
+  /** Instruments polled through REST because their frames cannot be read. */
+  get unreadableInstruments(): readonly string[] {
+    return [...this.unreadable.keys()];
+  }
+
+  /**
+   * Most of the instrument's frames are rejected (`reason`: the last rejection's): its stream is as good
+   * as down. Poll it through REST every `pollIntervalMs` until `instrumentReadable`; one `fallback`
+   * status (reason `rejected:<reason>`) and one warning say so.
+   */
+  instrumentUnreadable(instrument: string, reason: string): void {
+    if (this.stopped || this.unreadable.has(instrument)) return;
+    this.unreadable.set(instrument, reason);
+    this.ctx.logger.warn({ instrument, reason }, 'instrument unreadable; polling REST (fallback)');
+    this.ctx.publishStatus(this.status(instrument, 'fallback', { reason: `rejected:${reason}`, message: "the stream's frames for this instrument cannot be read; trades come from REST polling" }));
+    if (this.unreadableTimer !== undefined) return;
+    const poll = () => {
+      if (this.pollingUnreadable || this.unreadable.size === 0) return;
+      this.pollingUnreadable = true;
+      this.unreadablePollInFlight = this.pollUnreadable().finally(() => {
+        this.pollingUnreadable = false;
+      });
+    };
+    this.unreadableTimer = setInterval(poll, this.ctx.config.pollIntervalMs);
+    this.unreadableTimer.unref();
+    poll();
+  }
+
+  /** The instrument's frames parse again: its polling stops; one `connected` status (reason `readable`) and one log line say so. */
+  instrumentReadable(instrument: string): void {
+    if (!this.unreadable.delete(instrument)) return;
+    this.ctx.logger.info({ instrument }, 'instrument readable again; fallback polling stopped');
+    this.ctx.publishStatus(this.status(instrument, 'connected', { reason: 'readable' }));
+    if (this.unreadable.size === 0) {
+      clearInterval(this.unreadableTimer);
+      this.unreadableTimer = undefined;
+    }
+  }
+
+  private async pollUnreadable(): Promise<void> {
+    if (Date.now() < this.restPausedUntil) return;
+    for (const instrument of [...this.unreadable.keys()]) {
+      if (this.stopped) return;
+      // Covered by the stream-down fallback's own polls meanwhile.
+      if (this.inFallback && this.fallbackInstruments.has(instrument)) continue;
+      if (!(await this.pollInstrument(instrument, 'fallback poll (unreadable frames)', () => this.unreadable.has(instrument)))) return;
     }
   }
 
