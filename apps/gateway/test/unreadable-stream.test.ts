@@ -22,6 +22,10 @@ describe('an unreadable stream is a stream that is down: built gateway, Binance 
     const faultFrom = rig.sim.market.lastId(SYMBOL)! + 1;
     rig.sim.faults.malformFrames(1_000_000, { kinds: ['retyped-decimals'] });
     await gateway.waitForLog((l) => l['msg'] === 'instrument unreadable; polling REST (fallback)');
+    // Still ready (REST covers it), and /readyz names it.
+    const ready = await fetch(`http://127.0.0.1:${gateway.httpPort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { feeds: Array<{ unreadable?: string[] }> }).feeds[0]!.unreadable).toEqual([INSTRUMENT]);
     // A few seconds of unreadable frames (about 1,000 trades), every one of them reaching NATS from REST.
     await rig.waitStored(faultFrom + 1_000);
     const rejected = rig.sim.faults.counters.malformed['retyped-decimals'];
