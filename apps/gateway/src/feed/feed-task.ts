@@ -304,7 +304,7 @@ export class FeedTask {
     const inputs: SequencerInputs = {
       trade: (trade, span) => {
         const current = seq();
-        if (trade.source === 'ws') this.readability.parsed(instrument, Date.now());
+        if (trade.source === 'ws') this.readability.parsed(instrument, trade.receiveTime / 1000); // receive time: no clock read per trade
         if (watch && trade.source === 'ws') {
           const first = this.backwards.observe(trade, this.lastPublished.get(instrument));
           if (first !== undefined) void this.checkBackwards(instrument, first);
