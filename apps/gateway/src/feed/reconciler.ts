@@ -2,6 +2,7 @@ import type { Clock, GapReason, GapRequest, InstrumentInfo, Logger, RestClient, 
 import { RestError, buildStatus, describeError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
+import { PollLoop } from './poll-loop.js';
 
 /** What the reconciler needs from the feed task that owns it. */
 export interface ReconcilerContext {
@@ -51,12 +52,12 @@ export class Reconciler {
   private readonly runs = new Set<Promise<void>>();
   private stopped = false;
   private fallbackTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
   private priceTimer: NodeJS.Timeout | undefined;
-  private polling = false;
   private inFallback = false;
   private readonly fallbackInstruments = new Set<string>();
-  private pollInFlight: Promise<void> | undefined;
+  /** Polls of the instruments whose stream is down (`streamDown`), and of those whose frames cannot be read. */
+  private readonly downPolls: PollLoop;
+  private readonly unreadablePolls: PollLoop;
   /** One REST request of this feed at a time (see `send`). */
   private lane: Promise<unknown> = Promise.resolve();
   /** Polls and price checks are skipped until then (ms): the venue asked to wait (429 / 418 `Retry-After`). */
@@ -66,9 +67,6 @@ export class Reconciler {
   private readonly diverging = new Set<string>();
   /** Instruments whose stream frames cannot be read (see `instrumentUnreadable`), with the rejection reason. */
   private readonly unreadable = new Map<string, string>();
-  private unreadableTimer: NodeJS.Timeout | undefined;
-  private pollingUnreadable = false;
-  private unreadablePollInFlight: Promise<void> | undefined;
   /** Catch-up checks scheduled after the stream came back, by instrument. */
   private readonly catchUps = new Map<string, NodeJS.Timeout>();
 
@@ -76,7 +74,10 @@ export class Reconciler {
     private readonly ctx: ReconcilerContext,
     /** Instruments whose prices are checked. */
     private readonly instruments: readonly string[],
-  ) {}
+  ) {
+    this.downPolls = new PollLoop(() => this.pollOnce(), ctx.config.pollIntervalMs);
+    this.unreadablePolls = new PollLoop(() => this.pollUnreadable(), ctx.config.pollIntervalMs);
+  }
 
   /** Whether REST polling currently stands in for the stream. */
   get fallbackActive(): boolean {
@@ -101,13 +102,13 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.fallbackTimer);
-    clearInterval(this.pollTimer);
-    clearInterval(this.unreadableTimer);
-    await this.unreadablePollInFlight;
+    this.downPolls.stop();
+    this.unreadablePolls.stop();
     clearInterval(this.priceTimer);
     for (const timer of this.catchUps.values()) clearTimeout(timer);
     this.catchUps.clear();
-    await this.pollInFlight;
+    await this.downPolls.settled();
+    await this.unreadablePolls.settled();
   }
 
   // ---- gaps ------------------------------------------------------------------------------------
@@ -150,16 +151,16 @@ export class Reconciler {
   async finishBackfills(untilMs: number): Promise<boolean> {
     clearTimeout(this.fallbackTimer);
     this.fallbackTimer = undefined;
-    clearInterval(this.pollTimer);
+    this.downPolls.stop();
     clearInterval(this.priceTimer);
     for (const timer of this.catchUps.values()) clearTimeout(timer);
     this.catchUps.clear();
     this.fallbackInstruments.clear();
     this.inFallback = false;
-    clearInterval(this.unreadableTimer);
+    this.unreadablePolls.stop();
     this.unreadable.clear();
-    await this.pollInFlight;
-    await this.unreadablePollInFlight;
+    await this.downPolls.settled();
+    await this.unreadablePolls.settled();
     while (this.runs.size > 0) {
       const left = untilMs - Date.now();
       if (left <= 0) return false;
@@ -301,8 +302,7 @@ export class Reconciler {
     this.fallbackTimer = undefined;
     if (this.inFallback) {
       this.inFallback = false;
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
+      this.downPolls.stop();
       this.ctx.logger.info('stream is back; fallback polling stopped');
     }
   }
@@ -322,17 +322,7 @@ export class Reconciler {
     this.unreadable.set(instrument, reason);
     this.ctx.logger.warn({ instrument, reason }, 'instrument unreadable; polling REST (fallback)');
     this.ctx.publishStatus(this.status(instrument, 'fallback', { reason: `rejected:${reason}`, message: "the stream's frames for this instrument cannot be read; trades come from REST polling" }));
-    if (this.unreadableTimer !== undefined) return;
-    const poll = () => {
-      if (this.pollingUnreadable || this.unreadable.size === 0) return;
-      this.pollingUnreadable = true;
-      this.unreadablePollInFlight = this.pollUnreadable().finally(() => {
-        this.pollingUnreadable = false;
-      });
-    };
-    this.unreadableTimer = setInterval(poll, this.ctx.config.pollIntervalMs);
-    this.unreadableTimer.unref();
-    poll();
+    this.unreadablePolls.start();
   }
 
   /** The instrument's frames parse again: its polling stops; one `connected` status (reason `readable`) and one log line say so. */
@@ -340,10 +330,7 @@ export class Reconciler {
     if (!this.unreadable.delete(instrument)) return;
     this.ctx.logger.info({ instrument }, 'instrument readable again; fallback polling stopped');
     this.ctx.publishStatus(this.status(instrument, 'connected', { reason: 'readable' }));
-    if (this.unreadable.size === 0) {
-      clearInterval(this.unreadableTimer);
-      this.unreadableTimer = undefined;
-    }
+    if (this.unreadable.size === 0) this.unreadablePolls.stop();
   }
 
   private async pollUnreadable(): Promise<void> {
@@ -364,16 +351,7 @@ export class Reconciler {
     for (const instrument of this.fallbackInstruments) {
       this.ctx.publishStatus(this.status(instrument, 'fallback', { reason: 'stream-down', message: 'stream down; trades come from REST polling' }));
     }
-    const poll = () => {
-      if (this.polling || !this.inFallback) return;
-      this.polling = true;
-      this.pollInFlight = this.pollOnce().finally(() => {
-        this.polling = false;
-      });
-    };
-    this.pollTimer = setInterval(poll, this.ctx.config.pollIntervalMs);
-    this.pollTimer.unref();
-    poll();
+    this.downPolls.start();
   }
 
   private async pollOnce(): Promise<void> {
