@@ -276,7 +276,7 @@ export class FeedTask {
 
   /** The task's own listeners first (metrics, logs, the reconciler, status), then the sequencers. */
   private wire(runner: FeedRunner, instruments: string[]): void {
-    const { metrics, logger } = this.opts;
+    const { logger, metrics } = this.opts;
     runner.on('rejection', (rejection: Rejection) => {
       metrics.rejections.labels(this.venue, rejection.reason).inc();
       this.rejectionLog.rejected(rejection, Date.now());
@@ -304,10 +304,12 @@ export class FeedTask {
     const inputs: SequencerInputs = {
       trade: (trade, span) => {
         const current = seq();
-        if (trade.source === 'ws') this.readability.parsed(instrument, trade.receiveTime / 1000); // receive time: no clock read per trade
-        if (watch && trade.source === 'ws') {
-          const first = this.backwards.observe(trade, this.lastPublished.get(instrument));
-          if (first !== undefined) void this.checkBackwards(instrument, first);
+        if (trade.source === 'ws') {
+          this.readability.parsed(instrument, trade.receiveTime / 1000); // receive time: no clock read per trade
+          if (watch) {
+            const first = this.backwards.observe(trade, this.lastPublished.get(instrument));
+            if (first !== undefined) void this.checkBackwards(instrument, first);
+          }
         }
         current.trade(trade, span);
       },

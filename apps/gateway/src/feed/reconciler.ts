@@ -307,11 +307,6 @@ export class Reconciler {
     }
   }
 
-  /** Instruments polled through REST because their frames cannot be read. */
-  get unreadableInstruments(): readonly string[] {
-    return [...this.unreadable.keys()];
-  }
-
   /**
    * Most of the instrument's frames are rejected (`reason`: the last rejection's): its stream is as good
    * as down. Poll it through REST every `pollIntervalMs` until `instrumentReadable`; one `fallback`
