@@ -19,7 +19,7 @@ describe('bounded memory under a NATS stall: built gateway, simulator, real nats
     sim.market.generate(SYMBOL, 50);
     await rig.waitStored(50);
 
-    rig.nats.freeze();
+    await rig.nats.freeze();
     // 3,000 trades over 3 s: NATS counts as stalled once it has taken nothing for 1 s
     for (let i = 0; i < 30; i++) {
       sim.market.generate(SYMBOL, 100);

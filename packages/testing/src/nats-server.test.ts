@@ -73,7 +73,7 @@ describe('nats-server harness', () => {
     const nc = await connect({ servers: server.url, maxPingOut: 100 });
     cleanups.push(() => nc.close());
     await nc.flush();
-    server.freeze();
+    await server.freeze();
     let answered = false;
     const flushed = nc.flush().then(() => {
       answered = true;
@@ -83,7 +83,7 @@ describe('nats-server harness', () => {
     server.thaw();
     await flushed;
     expect(answered).toBe(true);
-    server.freeze();
+    await server.freeze();
     const pid = server.pid;
     await server.stop();
     expect(alive(pid)).toBe(false);

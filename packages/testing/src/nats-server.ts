@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -22,6 +22,25 @@ export function findNatsServer(env: NodeJS.ProcessEnv = process.env): string {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`nats-server was not found on PATH or in ${SBIN_DIRS.join(', ')}; install it with: ${NATS_SERVER_INSTALL_HINT}`);
+}
+
+/** Whether every thread of a process is in the stopped state (Linux `/proc`); true where `/proc` is absent. */
+function allThreadsStopped(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  return tasks.every((tid) => {
+    try {
+      // "tid (comm) S ...": the state follows the closing parenthesis of the command name.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+    } catch {
+      return true; // the thread has exited
+    }
+  });
 }
 
 /** A free TCP port on 127.0.0.1, chosen by the kernel. */
@@ -163,10 +182,17 @@ export class NatsServer {
    * Freeze the server (SIGSTOP): its sockets stay open but it reads, writes and acknowledges nothing,
    * as a server stalled by its host would. `thaw` resumes it; `kill`, `restart` and `stop` thaw first.
    */
-  freeze(): void {
-    if (this.running && !this.frozen) {
-      this.child!.kill('SIGSTOP');
-      this.frozen = true;
+  async freeze(): Promise<void> {
+    if (!this.running || this.frozen) return;
+    const pid = this.child!.pid!;
+    this.child!.kill('SIGSTOP');
+    this.frozen = true;
+    // The kernel stops a many-threaded process one thread at a time, once the thread that took the
+    // signal is scheduled; until then another thread may still answer a client. Wait for all of them.
+    const deadline = Date.now() + 5_000;
+    while (!allThreadsStopped(pid)) {
+      if (Date.now() > deadline) throw new Error(`nats-server ${pid} did not stop within 5 s of SIGSTOP`);
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
 

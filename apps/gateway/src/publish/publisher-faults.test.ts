@@ -149,7 +149,7 @@ describe('Publisher under NATS failures', () => {
     cleanup.push(() => publisher.close({ timeoutMs: 1_000 }));
     const trades = makeTrades(3_000);
     const run = await publishWithFault(publisher, trades, 1_000, async () => {
-      server.freeze();
+      await server.freeze();
       await new Promise((r) => setTimeout(r, 2_000)); // the stall itself: longer than the ack timeout
       server.thaw();
     });
