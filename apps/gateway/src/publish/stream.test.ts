@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { silentLogger, type Logger } from '@tickgate/core';
 import { NatsServer } from '@tickgate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamConfigError } from './errors.js';
@@ -60,6 +61,28 @@ describe('ensureStream', () => {
 
   it('reports a configuration the server rejects as a StreamConfigError', async () => {
     await expect(ensureStream(nc, { name: 'TOO-MANY', subjects: ['many.>'], replicas: 3, availabilityTimeoutMs: 1_000 })).rejects.toThrow(StreamConfigError);
+  });
+
+  it('retries while JetStream is not available, on a growing backoff, until its deadline', async () => {
+    const plain = await NatsServer.start({ jetstream: false });
+    const pnc = await connect({ servers: plain.url, noAsyncTraces: true });
+    const retries: number[] = [];
+    const logger: Logger = {
+      ...silentLogger,
+      debug: (_o, msg) => {
+        if (msg?.startsWith('JetStream not available yet')) retries.push(Date.now());
+      },
+    };
+    try {
+      const started = Date.now();
+      await expect(ensureStream(pnc, { name: 'NO-JS', logger, availabilityTimeoutMs: 1_500 })).rejects.toThrow();
+      const took = Date.now() - started;
+      expect(retries.length).toBeGreaterThanOrEqual(2);
+      expect(took).toBeLessThan(1_500 + 1_000);
+    } finally {
+      await pnc.close();
+      await plain.stop();
+    }
   });
 
   it('lets several gateways create the same stream at once', async () => {

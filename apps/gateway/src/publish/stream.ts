@@ -9,7 +9,7 @@ import {
   type StreamInfo,
 } from '@nats-io/jetstream';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
-import { silentLogger, type Logger } from '@tickgate/core';
+import { backoffDelayMs, silentLogger, type Logger } from '@tickgate/core';
 import { ALL_SUBJECTS } from '@tickgate/schema';
 import { StreamConfigError } from './errors.js';
 
@@ -49,6 +49,9 @@ export interface EnsureStreamResult {
 const STREAM_NAME_IN_USE = 10058;
 const NANOS_PER_MS = 1_000_000;
 
+/** Retries while JetStream starts or elects a leader: full jitter under 100 ms, doubling to 1 s. */
+const AVAILABILITY_BACKOFF = { baseMs: 100, capMs: 1_000 } as const;
+
 /**
  * Create the JetStream stream, or update it when its managed fields differ from `options`.
  * Safe to call from several gateways at once: creating a stream that another one has just created
@@ -60,11 +63,13 @@ export async function ensureStream(nc: NatsConnection, options: EnsureStreamOpti
   const logger = options.logger ?? silentLogger;
   const wanted = wantedConfig(options);
   const deadline = Date.now() + (options.availabilityTimeoutMs ?? 30_000);
-  for (let delay = 100; ; delay = Math.min(delay * 2, 1_000)) {
+  for (let attempt = 0; ; attempt++) {
     try {
       return await ensureOnce(nc, options, wanted, logger);
     } catch (error) {
       const cause = error instanceof StreamConfigError && error.cause !== undefined ? error.cause : error;
+      // jittered, so that gateways starting together against a new cluster do not ask in step
+      const delay = backoffDelayMs(AVAILABILITY_BACKOFF, attempt);
       if (!isTransient(cause) || Date.now() + delay > deadline) throw error;
       logger.debug({ stream: options.name, err: message(cause) }, 'JetStream not available yet; retrying');
       await new Promise((resolve) => setTimeout(resolve, delay));
