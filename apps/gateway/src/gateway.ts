@@ -1,11 +1,12 @@
-import { ConfigError, RestClient, describeError, type FeedRunnerOptions, type Logger } from '@tickgate/core';
-import { configPath, type GatewayConfig } from './config/index.js';
+import { maskUrl } from '@tickgate/client';
+import { RestClient, describeError, type FeedRunnerOptions, type Logger } from '@tickgate/core';
+import { configPath, effectiveConfig, natsAuthOf, type GatewayConfig } from './config/index.js';
 import { FeedTask, type FeedHealth } from './feed/feed-task.js';
 import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { connectNats, createPublisher, ensureStream, type Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
 import { StreamContents } from './resume/last-stored.js';
-import { VENUES, venueNames } from './venues.js';
+import { VENUES } from './venues.js';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -43,16 +44,23 @@ export class Gateway {
   private publishRetriesSeen = 0;
   private publishConfirmedSeen = 0;
 
-  constructor(private readonly opts: GatewayOptions) {
+  private readonly opts: GatewayOptions;
+
+  /** Throws `ConfigError` for a config the gateway cannot run (see `effectiveConfig`). */
+  constructor(opts: GatewayOptions) {
+    this.opts = { ...opts, config: effectiveConfig(opts.config, VENUES) };
     this.metrics = new GatewayMetrics({ processMetrics: opts.processMetrics ?? true });
-    for (const [i, feed] of opts.config.feeds.entries()) {
-      if (!VENUES[feed.venue]) throw new ConfigError(`unknown venue "${feed.venue}" (known: ${venueNames().join(', ')})`, { path: configPath('feeds', i, 'venue') });
-    }
+  }
+
+  /** The configuration in effect: every default filled in. */
+  get config(): GatewayConfig {
+    return this.opts.config;
   }
 
   /** The NATS URL in use (the embedded server's when none was configured). */
   get natsUrl(): string | undefined {
-    return this.embedded?.url ?? this.opts.config.nats.servers[0];
+    const configured = this.opts.config.nats.servers[0];
+    return this.embedded?.url ?? (configured === undefined ? undefined : maskUrl(configured));
   }
 
   /** Port of the HTTP endpoints, once started (0 disables them). */
@@ -68,7 +76,7 @@ export class Gateway {
       servers = [this.embedded.url];
       logger.info({ url: this.embedded.url, storeDir: this.embedded.storeDir }, 'no nats.servers configured: started an embedded nats-server');
     }
-    this.nats = await connectNats({ servers, name: config.nats.name, logger });
+    this.nats = await connectNats({ servers, auth: natsAuthOf(config.nats), name: config.nats.name, logger });
     if (config.nats.mode === 'jetstream') {
       const result = await ensureStream(this.nats.nc, {
         name: config.nats.stream,
@@ -101,14 +109,10 @@ export class Gateway {
       logger.info({ port: this.http.port }, 'HTTP endpoints: /healthz /readyz /metrics');
     }
 
-    const perVenue = new Map<string, number>();
-    for (const feed of config.feeds) perVenue.set(feed.venue, (perVenue.get(feed.venue) ?? 0) + 1);
-    const seen = new Map<string, number>();
     for (const [index, feed] of config.feeds.entries()) {
       const adapter = VENUES[feed.venue]!;
-      const n = (seen.get(feed.venue) ?? 0) + 1;
-      seen.set(feed.venue, n);
-      const name = feed.name ?? (perVenue.get(feed.venue)! > 1 ? `${feed.venue}-${n}` : feed.venue);
+      // effectiveConfig filled in the name and the URLs
+      const name = feed.name ?? feed.venue;
       const restUrl = feed.restUrl ?? adapter.defaults.restUrl;
       const key = restKey(feed.venue, restUrl);
       let rest = this.restClients.get(key)?.client;
@@ -236,3 +240,4 @@ export class Gateway {
 function restKey(venue: string, restUrl: string): string {
   return JSON.stringify([venue, restUrl]);
 }
+

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { TickgateError } from '@tickgate/core';
-import { ENV_OVERRIDES, loadConfig } from './config/index.js';
+import { effectiveConfig, ENV_OVERRIDES, loadConfig, maskedConfig } from './config/index.js';
 import { Gateway } from './gateway.js';
+import { NatsConnectError } from './publish/index.js';
 import { createLogger, type RootLogger } from './logger.js';
-import { venueNames } from './venues.js';
+import { VENUES, venueNames } from './venues.js';
 
 const HELP = `Usage: tickgate-gateway [--config <file>] [--check-config]
 
@@ -13,7 +14,8 @@ trades on NATS (md.trade.<venue>.<instrument>, JetStream stream "MD" by default)
 
 Options:
   -c, --config <file>   YAML or JSON config file (default: Binance BTC-USDT with an embedded nats-server)
-      --check-config    validate the config, print it with defaults filled in, and exit
+      --check-config    validate the config, print it with every default filled in and secrets
+                        masked (the config the gateway would run with), and exit
   -h, --help            show this help
 
 Environment overrides:
@@ -21,10 +23,16 @@ ${Object.entries(ENV_OVERRIDES)
   .map(([k, v]) => `  ${k.padEnd(22)} ${v}`)
   .join('\n')}
 
+Exit codes: 0 stopped cleanly, 1 failed at start or while stopping, 2 bad config or arguments,
+3 NATS refused the login, 4 TLS with NATS failed.
+
 Venues: ${venueNames().join(', ')}
 Endpoints: GET /healthz, /readyz, /metrics on http.port (default 9464).`;
 
 const STOP_TIMEOUT_MS = 10_000;
+
+/** Exit codes of a first NATS connection that failed: a refused login and a TLS failure are told apart. */
+const NATS_EXIT_CODES: Record<NatsConnectError['code'], number> = { TICKGATE_NATS_AUTH: 3, TICKGATE_NATS_TLS: 4, TICKGATE_NATS_CONNECT: 1 };
 
 /** Exit once the logger has written what it holds (logs are written asynchronously), at most 1 s later. */
 function exitAfterFlush(logger: RootLogger, code: number): void {
@@ -51,24 +59,19 @@ async function main(): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig(args.values.config);
+    config = effectiveConfig(loadConfig(args.values.config), VENUES);
   } catch (error) {
     process.stderr.write(`tickgate: config error: ${(error as Error).message}\n`);
     return 2;
   }
   if (args.values['check-config']) {
-    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(maskedConfig(config), null, 2)}\n`);
     return 0;
   }
 
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
-  let gateway: Gateway;
-  try {
-    gateway = new Gateway({ config, logger });
-  } catch (error) {
-    process.stderr.write(`tickgate: config error: ${(error as Error).message}\n`);
-    return 2;
-  }
+  logger.info({ config: maskedConfig(config) }, 'effective config');
+  const gateway = new Gateway({ config, logger });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -96,7 +99,7 @@ async function main(): Promise<number> {
     logger.fatal?.({ err: message }, 'gateway could not start');
     process.stderr.write(`tickgate: ${message}\n`);
     await gateway.stop({ timeoutMs: 2_000 }).catch(() => undefined);
-    return 1;
+    return error instanceof NatsConnectError ? NATS_EXIT_CODES[error.code] : 1;
   }
   logger.info({ nats: gateway.natsUrl, feeds: config.feeds.map((f) => `${f.venue}:${f.instruments.join(',')}`) }, 'gateway running');
   return -1; // keep running until a signal

@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ClientError } from './errors.js';
 import type { MarketValue, Replayed, StatusEvent, TradeTick } from './events.js';
 import { LiveSubscription, type LiveOptions, type TickSubscription } from './live.js';
+import { natsConnectSettings, natsFailureKind, type NatsAuth } from './nats-auth.js';
 import { JetStreamReplay, type ReplayOptions, type ReplaySubscription } from './replay.js';
 import { statusSubjects, tradeSubjects, type Selection } from './selection.js';
 import { emptyStats, type MalformedHandler, type Stats } from './stats.js';
@@ -20,6 +21,8 @@ export interface ConnectOptions {
   stream?: string;
   /** Milliseconds to wait for the first connection (default 10,000). */
   timeoutMs?: number;
+  /** Login and TLS (user + pass, token, creds file, nkey file; CA and client certificate). Credentials in a server URL work too. */
+  auth?: NatsAuth;
   /** Called for each malformed message skipped by any subscription of this client. */
   onMalformed?: MalformedHandler;
 }
@@ -84,12 +87,16 @@ export class TickgateClient {
 
   /** Open a NATS connection owned by the client (`close()` drains and closes it). */
   static async connect(options: ConnectOptions): Promise<TickgateClient> {
+    const settings = natsConnectSettings(options.servers, options.auth);
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: options.servers, name: options.name ?? 'tickgate-client', timeout: options.timeoutMs ?? 10_000 });
+      nc = await connect({ ...settings.options, servers: settings.servers, name: options.name ?? 'tickgate-client', timeout: options.timeoutMs ?? 10_000 });
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
-      throw new ClientError('TICKGATE_CLIENT_CONNECT', `cannot connect to NATS at ${String(options.servers)}: ${message}`, { cause });
+      const kind = natsFailureKind(cause);
+      const code = kind === 'auth' ? 'TICKGATE_CLIENT_AUTH' : kind === 'tls' ? 'TICKGATE_CLIENT_TLS' : 'TICKGATE_CLIENT_CONNECT';
+      const what = kind === 'auth' ? 'NATS refused the login' : kind === 'tls' ? 'TLS failed' : 'cannot connect';
+      throw new ClientError(code, `${what} at ${settings.servers.join(', ')}: ${message}`, { cause });
     }
     return new TickgateClient(nc, true, options);
   }

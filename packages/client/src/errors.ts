@@ -4,6 +4,10 @@ import { TickgateError } from '@tickgate/schema';
 export type ClientErrorCode =
   /** The NATS connection could not be opened (retryable). */
   | 'TICKGATE_CLIENT_CONNECT'
+  /** The server refused the login (wrong or missing credentials); not retryable as is. */
+  | 'TICKGATE_CLIENT_AUTH'
+  /** The TLS handshake failed (an untrusted or wrong certificate, TLS required or refused). */
+  | 'TICKGATE_CLIENT_TLS'
   /** The JetStream stream to replay from does not exist. */
   | 'TICKGATE_CLIENT_STREAM_NOT_FOUND'
   /** JetStream is not enabled on the server or account, or did not answer (retryable). */

@@ -7,4 +7,5 @@ export { type ReplayOptions, type ReplayStart, type ReplayEnd, type ReplaySubscr
 export { type Selection, tradeSubjects, statusSubjects, subjectMatches } from './selection.js';
 export { type Stats, type MalformedHandler, type DropHandler } from './stats.js';
 export { ClientError, type ClientErrorCode } from './errors.js';
+export { natsConnectSettings, natsFailureKind, maskUrl, splitUrlCredentials, type NatsAuth, type NatsTls, type NatsConnectSettings, type NatsFailureKind } from './nats-auth.js';
 export { parseDuration } from './duration.js';

@@ -72,6 +72,8 @@ export interface NatsServerOptions {
   readyTimeoutMs?: number;
   /** Extra lines appended to the generated config file. */
   extraConfig?: string;
+  /** Environment variables for the server process, on top of this process's (config `$VARIABLE` references). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** One running `nats-server` child process. */
@@ -89,6 +91,7 @@ export class NatsServer {
     private readonly configFile: string,
     private readonly binary: string,
     private readonly readyTimeoutMs: number,
+    private readonly env: NodeJS.ProcessEnv | undefined,
   ) {
     this.url = `nats://127.0.0.1:${port}`;
     this.exited = Promise.resolve();
@@ -114,7 +117,7 @@ export class NatsServer {
     }
     if (options.extraConfig) lines.push(options.extraConfig);
     writeFileSync(configFile, lines.join('\n') + '\n');
-    const server = new NatsServer(port, storeDir, ownStore, configFile, binary, options.readyTimeoutMs ?? 10_000);
+    const server = new NatsServer(port, storeDir, ownStore, configFile, binary, options.readyTimeoutMs ?? 10_000, options.env);
     await server.launch();
     return server;
   }
@@ -135,7 +138,7 @@ export class NatsServer {
   }
 
   private async launch(): Promise<void> {
-    const child = spawn(this.binary, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'], ...(this.env ? { env: { ...process.env, ...this.env } } : {}) });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const collect = (chunk: Buffer) => {

@@ -12,7 +12,14 @@ export const ENV_OVERRIDES = {
   TICKGATE_LOG_LEVEL: 'log.level',
   TICKGATE_HTTP_PORT: 'http.port',
   TICKGATE_NATS_MODE: 'nats.mode (jetstream | core)',
+  TICKGATE_NATS_USER: 'nats.user',
+  TICKGATE_NATS_PASS: 'nats.pass',
+  TICKGATE_NATS_TOKEN: 'nats.token',
+  TICKGATE_NATS_CREDS: 'nats.credsFile (path of a .creds file)',
 } as const;
+
+/** The environment variables that set a `nats` key as they are. */
+const NATS_KEYS_FROM_ENV = { TICKGATE_NATS_USER: 'user', TICKGATE_NATS_PASS: 'pass', TICKGATE_NATS_TOKEN: 'token', TICKGATE_NATS_CREDS: 'credsFile' } as const;
 
 /** Read a config file (YAML or JSON by extension; YAML also reads JSON). Throws `ConfigError`. */
 export function readConfigFile(path: string): unknown {
@@ -48,6 +55,10 @@ export function applyEnv(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   }
   const mode = env['TICKGATE_NATS_MODE'];
   if (mode) section('nats')['mode'] = mode;
+  for (const [variable, key] of Object.entries(NATS_KEYS_FROM_ENV)) {
+    const value = env[variable];
+    if (value) section('nats')[key] = value;
+  }
   const level = env['TICKGATE_LOG_LEVEL'];
   if (level) section('log')['level'] = level;
   const port = env['TICKGATE_HTTP_PORT'];

@@ -4,7 +4,18 @@ import { z } from 'zod';
 
 const natsUrl = z
   .string()
-  .refine((s) => /^(nats|tls|ws|wss):\/\/[^\s/]+(:\d+)?\/?$/.test(s), { message: 'not a NATS URL (nats://host:port)' });
+  .refine((s) => /^(nats|tls|ws|wss):\/\/([^\s/@]+@)?[^\s/@]+(:\d+)?\/?$/.test(s), { message: 'not a NATS URL (nats://host:port, nats://user:pass@host:port)' });
+
+const filePath = z.string().min(1, { message: 'a file path' });
+
+export const NatsTlsConfig = z.strictObject({
+  /** CA certificate (PEM) the server's certificate must chain to; the system's CAs by default. */
+  caFile: filePath.optional(),
+  /** Client certificate (PEM), for servers that verify clients; needs `keyFile`. */
+  certFile: filePath.optional(),
+  /** Key of the client certificate (PEM); needs `certFile`. */
+  keyFile: filePath.optional(),
+});
 
 function urlWith(protocols: string[], what: string) {
   return z.string().refine(
@@ -46,8 +57,22 @@ export const NatsConfig = z
   replicas: z.number().int().min(1).max(5).default(1),
   /** Connection name shown by the server. */
   name: z.string().min(1).default('tickgate-gateway'),
+  /** Login: user + pass, or a token, or a `.creds` file, or an nkey seed file (one of them); or credentials in the URLs. */
+  user: z.string().min(1).optional(),
+  pass: z.string().min(1).optional(),
+  token: z.string().min(1).optional(),
+  credsFile: filePath.optional(),
+  nkeyFile: filePath.optional(),
+  /** TLS: any of these turns it on (so does a `tls://` URL or a server that requires it). */
+  tls: NatsTlsConfig.optional(),
   })
-  .refine((n) => n.maxBuffered >= n.window, { message: 'maxBuffered must be at least window (the window could never fill)', path: ['maxBuffered'] });
+  .refine((n) => n.maxBuffered >= n.window, { message: 'maxBuffered must be at least window (the window could never fill)', path: ['maxBuffered'] })
+  .refine((n) => [n.user !== undefined || n.pass !== undefined, n.token !== undefined, n.credsFile !== undefined, n.nkeyFile !== undefined].filter(Boolean).length <= 1, {
+    message: 'give one way of logging in: user and pass, token, credsFile or nkeyFile',
+  })
+  .refine((n) => n.user === undefined || n.pass !== undefined, { message: 'a user needs a password (nats.pass or TICKGATE_NATS_PASS)', path: ['pass'] })
+  .refine((n) => n.pass === undefined || n.user !== undefined, { message: 'a password needs a user (nats.user or TICKGATE_NATS_USER)', path: ['user'] })
+  .refine((n) => (n.tls?.certFile === undefined) === (n.tls?.keyFile === undefined), { message: 'a client certificate needs both certFile and keyFile', path: ['tls'] });
 
 export const HttpConfig = z.strictObject({
   /** Port of `/healthz`, `/readyz` and `/metrics`; 0 disables the HTTP server. */

@@ -1,11 +1,14 @@
 import { connect, type ConnectionOptions, type NatsConnection, type Status } from '@nats-io/transport-node';
-import { silentLogger, type Logger } from '@tickgate/core';
+import { natsConnectSettings, natsFailureKind, type NatsAuth } from '@tickgate/client';
+import { silentLogger, TickgateError, type Logger } from '@tickgate/core';
 import { installFastNatsEncoder } from './fast-encoder.js';
 
 /** Options of `connectNats`. Everything but `servers` has a default suited to a gateway. */
 export interface ConnectNatsOptions {
-  /** Server URLs (`nats://host:4222`); several for a cluster. */
+  /** Server URLs (`nats://host:4222`, credentials allowed: `nats://user:pass@host:4222`); several for a cluster. */
   servers: string | string[];
+  /** Login and TLS; credentials in the URLs are used when this gives none. */
+  auth?: NatsAuth;
   /** Client name shown by the server's monitoring (default `tickgate-gateway`). */
   name?: string;
   /** Where connection status changes are logged (default: nowhere). */
@@ -56,8 +59,12 @@ export interface GatewayNats {
 export async function connectNats(options: ConnectNatsOptions): Promise<GatewayNats> {
   const logger = (options.logger ?? silentLogger).child({ component: 'nats' });
   if (options.fastEncoder ?? true) installFastNatsEncoder();
-  const nc = await connect({
-    servers: options.servers,
+  const settings = natsConnectSettings(options.servers, options.auth);
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+    ...settings.options,
+    servers: settings.servers,
     name: options.name ?? 'tickgate-gateway',
     noAsyncTraces: true,
     reconnect: true,
@@ -69,8 +76,32 @@ export async function connectNats(options: ConnectNatsOptions): Promise<GatewayN
     timeout: options.connectTimeoutMs ?? 5_000,
     waitOnFirstConnect: options.waitOnFirstConnect ?? false,
     ...options.extra,
-  });
+    });
+  } catch (cause) {
+    throw NatsConnectError.from(cause, settings.servers);
+  }
+  logger.info({ auth: settings.method, tls: settings.options.tls !== undefined }, 'NATS login');
   return new NatsHandle(nc, logger);
+}
+
+/**
+ * The first connection to NATS failed. `code`: `TICKGATE_NATS_AUTH` (the server refused the login),
+ * `TICKGATE_NATS_TLS` (the TLS handshake failed) or `TICKGATE_NATS_CONNECT` (no server answered).
+ * The message names the servers (without credentials) and the reason.
+ */
+export class NatsConnectError extends TickgateError {
+  declare readonly code: 'TICKGATE_NATS_AUTH' | 'TICKGATE_NATS_TLS' | 'TICKGATE_NATS_CONNECT';
+  static from(cause: unknown, servers: readonly string[]): NatsConnectError {
+    const kind = natsFailureKind(cause);
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const at = servers.join(', ');
+    if (kind === 'auth') return new NatsConnectError('TICKGATE_NATS_AUTH', `NATS refused the login at ${at}: ${reason}`, cause);
+    if (kind === 'tls') return new NatsConnectError('TICKGATE_NATS_TLS', `TLS with NATS failed at ${at}: ${reason}`, cause);
+    return new NatsConnectError('TICKGATE_NATS_CONNECT', `cannot connect to NATS at ${at}: ${reason}`, cause);
+  }
+  private constructor(code: NatsConnectError['code'], message: string, cause: unknown) {
+    super(code, message, { retryable: code === 'TICKGATE_NATS_CONNECT', cause });
+  }
 }
 
 class NatsHandle implements GatewayNats {

@@ -1,7 +1,7 @@
 // Public surface of the publisher (NATS core and JetStream) and the embedded nats-server.
 
 /** Connect to NATS with gateway settings, logging status changes; exposes `connected` for readiness. */
-export { connectNats, type ConnectNatsOptions, type GatewayNats } from './connection.js';
+export { connectNats, NatsConnectError, type ConnectNatsOptions, type GatewayNats } from './connection.js';
 /** Create or update the JetStream stream that captures `md.>`. */
 export { ensureStream, describeChanges, type EnsureStreamOptions, type EnsureStreamResult } from './stream.js';
 /** Publish trades and status events, acknowledged (JetStream) or fire-and-forget (core). */

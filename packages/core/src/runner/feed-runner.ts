@@ -163,6 +163,16 @@ interface PendingOpen {
   readonly abort: AbortController;
 }
 
+/** Reconnect timings a runner uses when its options do not set them (the venue's rules set the others). */
+export const RUNNER_DEFAULTS = {
+  /** A connection must stay live this long before the backoff starts over. */
+  healthyAfterMs: 30_000,
+  /** First reconnect delay ceiling (full jitter). */
+  backoffBaseMs: 500,
+  /** Largest reconnect delay ceiling. */
+  backoffCapMs: 30_000,
+} as const;
+
 /** Default stall threshold for a heartbeat rule. */
 export function defaultStaleAfterMs(rule: HeartbeatRule): number {
   switch (rule.kind) {
@@ -245,12 +255,12 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
     this.lifetimeMs = options.connectionLifetimeMs === null ? undefined : (options.connectionLifetimeMs ?? rules.connectionLifetimeMs);
     const lifetime = this.lifetimeMs;
     this.timings = {
-      healthyAfterMs: options.healthyAfterMs ?? 30_000,
+      healthyAfterMs: options.healthyAfterMs ?? RUNNER_DEFAULTS.healthyAfterMs,
       staleAfterMs: options.staleAfterMs ?? defaultStaleAfterMs(rules.heartbeat),
       rotateBeforeMs: options.rotateBeforeMs ?? (lifetime === undefined ? 0 : Math.min(300_000, lifetime / 10)),
       overlapMs: options.overlapMs ?? 5_000,
-      backoffBaseMs: options.backoffBaseMs ?? 500,
-      backoffCapMs: options.backoffCapMs ?? 30_000,
+      backoffBaseMs: options.backoffBaseMs ?? RUNNER_DEFAULTS.backoffBaseMs,
+      backoffCapMs: options.backoffCapMs ?? RUNNER_DEFAULTS.backoffCapMs,
       subscribeTimeoutMs: options.subscribeTimeoutMs ?? 10_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       closeTimeoutMs: options.closeTimeoutMs ?? 2_000,

@@ -4,6 +4,7 @@
 export {
   FeedRunner,
   defaultStaleAfterMs,
+  RUNNER_DEFAULTS,
   type FeedRunnerConfig,
   type FeedRunnerOptions,
   type FeedRunnerTimings,
