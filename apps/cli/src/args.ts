@@ -1,3 +1,4 @@
+import type { NatsAuth } from '@tickgate/client';
 import { isInstrumentId, isVenueId } from '@tickgate/schema';
 import { DEFAULT_NATS_URL } from './defaults.js';
 import { UsageError, withUsageErrors } from './errors.js';
@@ -48,4 +49,46 @@ export function parsePositiveInt(command: string, flag: string, value: string): 
     throw new UsageError(`${flag} must be a positive whole number, got '${value}'`, command);
   }
   return Number(value);
+}
+
+/** The login and TLS flags of the commands that connect to NATS (tail, replay), for `parseArgs`. */
+export const NATS_AUTH_FLAGS = {
+  creds: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  token: { type: 'string' },
+  'tls-ca': { type: 'string' },
+} as const;
+
+/** Their usage lines. */
+export const NATS_AUTH_USAGE = `      --user <name>     NATS user (default $TICKGATE_NATS_USER); its password: --password or $TICKGATE_NATS_PASS
+      --password <pw>   NATS password (prefer $TICKGATE_NATS_PASS: flags show in the process list)
+      --token <token>   NATS token (default $TICKGATE_NATS_TOKEN)
+      --creds <file>    NATS .creds file (JWT and nkey seed; default $TICKGATE_NATS_CREDS)
+      --tls-ca <file>   CA certificate (PEM) the server's certificate must chain to; turns TLS on`;
+
+/**
+ * How to log in: the flags, else the gateway's environment variables (`TICKGATE_NATS_USER`, `_PASS`,
+ * `_TOKEN`, `_CREDS`). Credentials in a `--servers` URL work as well.
+ */
+export function resolveAuth(
+  command: string,
+  flags: { creds?: string | undefined; user?: string | undefined; password?: string | undefined; token?: string | undefined; 'tls-ca'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): NatsAuth {
+  const pick = (flag: string | undefined, variable: string): string | undefined => (flag !== undefined && flag !== '' ? flag : env[variable] || undefined);
+  const user = pick(flags.user, 'TICKGATE_NATS_USER');
+  const pass = pick(flags.password, 'TICKGATE_NATS_PASS');
+  const token = pick(flags.token, 'TICKGATE_NATS_TOKEN');
+  const credsFile = pick(flags.creds, 'TICKGATE_NATS_CREDS');
+  const ways = [user !== undefined, token !== undefined, credsFile !== undefined].filter(Boolean).length;
+  if (ways > 1) throw new UsageError('give one way of logging in to NATS: --user with --password, --token or --creds', command);
+  if (user !== undefined && pass === undefined) throw new UsageError(`the NATS user '${user}' needs a password (--password or TICKGATE_NATS_PASS)`, command);
+  if (pass !== undefined && user === undefined && flags.password !== undefined) throw new UsageError('--password needs --user', command);
+  return {
+    ...(user !== undefined ? { user, pass } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(credsFile !== undefined ? { credsFile } : {}),
+    ...(flags['tls-ca'] !== undefined ? { tls: { caFile: flags['tls-ca'] } } : {}),
+  };
 }

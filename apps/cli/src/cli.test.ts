@@ -105,7 +105,8 @@ describe('commands that ask the apps', () => {
       );
       const good = await runHere(['check-config', file], env());
       expect(good.code).toBe(0);
-      expect(good.stdout).toBe(`ok: ${file}\n2 feeds, 3 instruments (binance: BTC-USDT; binance: ETH-USDT, SOL-USDT) -> an embedded nats-server (core, stream TICKS)\n`);
+      expect(good.stderr).toBe(`ok: ${file}\n2 feeds, 3 instruments (binance: BTC-USDT; binance: ETH-USDT, SOL-USDT) -> an embedded nats-server (core, stream TICKS)\n`);
+      expect((JSON.parse(good.stdout) as { feeds: Array<{ name: string }> }).feeds.map((f) => f.name)).toEqual(['binance-1', 'binance-2']);
       const missing = await runHere(['check-config', join(dir, 'nope.yaml')], env());
       expect(missing.code).toBe(2);
       expect(missing.stderr).toBe(`tickgate: config error: config file not found: ${join(dir, 'nope.yaml')}\n`);

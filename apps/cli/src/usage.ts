@@ -1,3 +1,4 @@
+import { NATS_AUTH_USAGE } from './args.js';
 import { DEFAULT_NATS_URL } from './defaults.js';
 
 export const MAIN_USAGE = `Usage: tickgate <command> [options]
@@ -40,17 +41,19 @@ passed to it unchanged. Point a feed's wsUrl and restUrl at the URLs it prints.`
 
 export const CHECK_CONFIG_USAGE = `Usage: tickgate check-config <file>
 
-Validates a gateway config file (YAML or JSON) exactly as the gateway would — the same schema, defaults
-and TICKGATE_* environment overrides — without starting anything.
+Validates a gateway config file (YAML or JSON) exactly as the gateway would — the same schema, venue
+names, defaults, NATS login and TLS files, and TICKGATE_* environment overrides — without starting
+anything. It runs the gateway's --check-config.
 
-  valid:    prints "ok: <file>" and a one-line summary (feeds, instruments, NATS target); exit 0
+  valid:    prints the effective config as JSON on stdout (every default filled in, passwords and
+            tokens masked as "***"), and "ok: <file>" with a one-line summary on stderr; exit 0
   invalid:  prints the gateway's one-line error naming the bad path; exit 2
 
 Options:
   -h, --help   show this help
 
 Example:
-  $ tickgate check-config gateway.yaml
+  $ tickgate check-config gateway.yaml > effective.json
   ok: gateway.yaml
   1 feed, 2 instruments (binance: BTC-USDT, ETH-USDT) -> NATS nats://127.0.0.1:4222 (jetstream, stream MD)`;
 
@@ -66,6 +69,7 @@ Status lines start with "!" and the state in capitals (coloured on a terminal).
 
 Options:
   -s, --servers <url>   NATS server(s), comma-separated or repeated (default $NATS_URL or ${DEFAULT_NATS_URL})
+${NATS_AUTH_USAGE}
       --status          show status events (default)
       --no-status       trades only
       --json            one wire JSON object per line (trades and status events) instead of text
@@ -98,6 +102,7 @@ Options:
       --status          include status events (gaps, recoveries, …)
       --json            one wire JSON object per line instead of text
   -s, --servers <url>   NATS server(s), comma-separated or repeated (default $NATS_URL or ${DEFAULT_NATS_URL})
+${NATS_AUTH_USAGE}
       --stream <name>   JetStream stream (default MD)
       --no-color        no colours (also: NO_COLOR=1)
   -h, --help            show this help

@@ -56,7 +56,7 @@ describe('check-config', () => {
 
   const env = () => {
     const e = plainEnv();
-    for (const key of ['TICKGATE_NATS_SERVERS', 'TICKGATE_LOG_LEVEL', 'TICKGATE_HTTP_PORT', 'TICKGATE_NATS_MODE']) delete e[key];
+    for (const key of Object.keys(e)) if (key.startsWith('TICKGATE_')) delete e[key];
     return e;
   };
 
@@ -67,9 +67,34 @@ describe('check-config', () => {
       ['nats:', '  servers: [nats://127.0.0.1:4222]', 'feeds:', '  - venue: binance', '    instruments: [BTC-USDT, ETH-USDT]', ''].join('\n'),
     );
     const r = await runCli(['check-config', file], env());
-    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`ok: ${file}\n1 feed, 2 instruments (binance: BTC-USDT, ETH-USDT) -> NATS nats://127.0.0.1:4222 (jetstream, stream MD)\n`);
+    expect(r.stderr).toBe(`ok: ${file}\n1 feed, 2 instruments (binance: BTC-USDT, ETH-USDT) -> NATS nats://127.0.0.1:4222 (jetstream, stream MD)\n`);
+    // the gateway's own --check-config prints the very same effective config
+    const own = await runCli(['gateway', '--check-config', '--config', file], env());
+    expect(own.code).toBe(0);
+    expect(r.stdout).toBe(own.stdout);
+    const effective = JSON.parse(r.stdout) as { feeds: Array<Record<string, unknown>> };
+    expect(effective.feeds[0]).toMatchObject({ name: 'binance', wsUrl: 'wss://stream.binance.com:9443', restUrl: 'https://api.binance.com', rest: { weightLimit: 6000, windowMs: 60000 } });
+    expect(effective.feeds[0]!['connection']).toMatchObject({ staleAfterMs: expect.any(Number), backoffBaseMs: 500, backoffCapMs: 30000, healthyAfterMs: 30000 });
+  });
+
+  it('rejects a misspelt venue as the gateway does, exit 2', async () => {
+    const file = join(dir, 'venue.yaml');
+    writeFileSync(file, ['feeds:', '  - venue: binanse', '    instruments: [BTC-USDT]', ''].join('\n'));
+    const r = await runCli(['check-config', file], env());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^tickgate: config error: feeds\.0\.venue: unknown venue "binanse" \(known: binance, bybit, coinbase, kraken, okx\)\n$/);
+  });
+
+  it('masks passwords and tokens, in keys, URLs and from the environment', async () => {
+    const file = join(dir, 'secret.yaml');
+    writeFileSync(file, ['nats:', '  servers: [nats://gw:url-secret@127.0.0.1:4222]', '  user: gateway', 'feeds:', '  - venue: binance', '    instruments: [BTC-USDT]', ''].join('\n'));
+    const r = await runCli(['check-config', file], { ...env(), TICKGATE_NATS_PASS: 'env-secret' });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/url-secret|env-secret/);
+    const nats = (JSON.parse(r.stdout) as { nats: Record<string, unknown> }).nats;
+    expect(nats).toMatchObject({ servers: ['nats://gw:***@127.0.0.1:4222'], user: 'gateway', pass: '***' });
   });
 
   it('rejects a bad file with the gateway’s one-line error naming the path, exit 2', async () => {

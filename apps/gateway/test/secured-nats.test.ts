@@ -5,10 +5,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { TickgateClient, type TradeTick } from '@tickgate/client';
 import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim/binance';
-import { NatsServer, waitFor } from '@tickgate/testing';
+import { makeTestCerts, NatsServer, waitFor, type TestCerts } from '@tickgate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type GatewayProcess } from './harness.js';
-import { makeTestCerts, type TestCerts } from './tls-certs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The permissions shipped for the compose setup: the tests run a server with exactly this file. */

@@ -8,3 +8,4 @@ export {
   type NatsServerOptions,
 } from './nats-server.js';
 export { waitFor } from './wait.js';
+export { makeTestCerts, type TestCerts } from './tls-certs.js';

@@ -22,7 +22,11 @@ export function summarizeConfig(config: CheckedConfig): string {
   return `${plural(feeds.length, 'feed')}, ${plural(instruments, 'instrument')} (${list}) -> ${target} (${config.nats?.mode ?? 'jetstream'}, stream ${config.nats?.stream ?? 'MD'})`;
 }
 
-/** `tickgate check-config <file>`: the gateway's own `--check-config`, summarized. */
+/**
+ * `tickgate check-config <file>`: the gateway's own `--check-config` — the same validation and the same
+ * output, the effective config (every default filled in, secrets masked) on stdout — plus an `ok` line
+ * and a one-line summary on stderr.
+ */
 export async function checkConfigCommand(argv: string[], io: Io): Promise<number> {
   const { positionals } = withUsageErrors('check-config', () =>
     parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} }),
@@ -43,7 +47,8 @@ export async function checkConfigCommand(argv: string[], io: Io): Promise<number
     await writeLine(io.stderr, `tickgate: the gateway accepted ${file} but printed something other than JSON`);
     return 1;
   }
-  await writeLine(io.stdout, `ok: ${file}`);
-  await writeLine(io.stdout, summarizeConfig(config));
+  await writeLine(io.stdout, result.stdout.trimEnd());
+  await writeLine(io.stderr, `ok: ${file}`);
+  await writeLine(io.stderr, summarizeConfig(config));
   return 0;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, TickgateClient, type MarketValue, type ReplayEnd, type ReplayStart } from '@tickgate/client';
-import { withUsageErrors, parsePositiveInt, parseSelection, resolveServers, UsageError } from '../args.js';
+import { withUsageErrors, parsePositiveInt, parseSelection, resolveServers, resolveAuth, NATS_AUTH_FLAGS, UsageError } from '../args.js';
 import { colorEnabled, createPainter } from '../color.js';
 import { formatStatus, formatTrade, thousands, wireJson } from '../format.js';
 import { onStopSignal, writeLine, type Io } from '../io.js';
@@ -40,6 +40,7 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
         status: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         servers: { type: 'string', short: 's', multiple: true },
+        ...NATS_AUTH_FLAGS,
         stream: { type: 'string', default: 'MD' },
         color: { type: 'boolean' },
       },
@@ -58,13 +59,14 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   else if (values.until !== undefined) until = parseWhen('--until', values.until, now);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(values.stream)) throw new UsageError(`invalid stream name '${values.stream}'`, 'replay');
   const servers = resolveServers(values.servers, io.env);
+  const auth = resolveAuth('replay', values, io.env);
   const out = createPainter(values.color ?? colorEnabled(io.stdout, io.env));
 
   const signal = onStopSignal();
   let interrupted = false;
   void signal.stopped.then(() => (interrupted = true));
   try {
-    const nc = await connectNats(servers, { name: 'tickgate-replay' });
+    const nc = await connectNats(servers, { name: 'tickgate-replay', auth });
     const client = TickgateClient.wrap(nc, { stream: values.stream });
     const replay = client.replay({ ...selection, includeStatus: values.status, since, ...(until ? { until } : {}), follow: values.follow });
     void signal.stopped.then(() => replay.close());

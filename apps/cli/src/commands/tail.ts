@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { TickgateClient, type MarketValue } from '@tickgate/client';
-import { withUsageErrors, parsePositiveInt, parseSelection, resolveServers } from '../args.js';
+import { withUsageErrors, parsePositiveInt, parseSelection, resolveServers, resolveAuth, NATS_AUTH_FLAGS } from '../args.js';
 import { colorEnabled, createPainter } from '../color.js';
 import { formatStatus, formatTrade, seconds, thousands, wireJson } from '../format.js';
 import { errorMessage, onStopSignal, writeLine, type Io } from '../io.js';
@@ -16,6 +16,7 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
       strict: true,
       options: {
         servers: { type: 'string', short: 's', multiple: true },
+        ...NATS_AUTH_FLAGS,
         status: { type: 'boolean', default: true },
         json: { type: 'boolean', default: false },
         count: { type: 'string', short: 'n' },
@@ -26,6 +27,7 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
   const selection = parseSelection('tail', positionals);
   const limit = values.count === undefined ? undefined : parsePositiveInt('tail', '--count', values.count);
   const servers = resolveServers(values.servers, io.env);
+  const auth = resolveAuth('tail', values, io.env);
   const out = createPainter(values.color ?? colorEnabled(io.stdout, io.env));
   const err = createPainter(values.color ?? colorEnabled(io.stderr, io.env));
 
@@ -33,7 +35,7 @@ export async function tailCommand(argv: string[], io: Io): Promise<number> {
   let interrupted = false;
   void signal.stopped.then(() => (interrupted = true));
   try {
-    const nc = await connectNats(servers, { name: 'tickgate-tail', reconnectForever: true });
+    const nc = await connectNats(servers, { name: 'tickgate-tail', auth, reconnectForever: true });
     const client = TickgateClient.wrap(nc);
     const sub = client.trades({ ...selection, includeStatus: values.status });
     await nc.flush(); // the server has the subscriptions: what is published from now on is seen

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A test CA, a server certificate for 127.0.0.1 signed by it, and a second CA that did not sign it. */
+/** For tests of TLS: a CA, a server certificate for 127.0.0.1 and localhost signed by it, and a second CA that did not sign it. */
 export interface TestCerts {
   readonly dir: string;
   readonly caFile: string;
