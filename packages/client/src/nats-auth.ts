@@ -155,6 +155,6 @@ export function natsFailureKind(error: unknown): NatsFailureKind {
   }
   const text = texts.join(' ');
   if (/authorization violation|authentication/i.test(text)) return 'auth';
-  if (/\bTLS\b|SSL|certificate|CERT_|self[- ]signed|ERR_SSL|EPROTO/i.test(text)) return 'tls';
+  if (/\bTLS\b|SSL|CERT|self[-_ ]signed|EPROTO/i.test(text)) return 'tls';
   return 'unreachable';
 }
