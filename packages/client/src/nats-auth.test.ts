@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUser } from '@nats-io/nkeys';
 import { AuthorizationError } from '@nats-io/transport-node';
+import { NatsServer } from '@tickgate/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TickgateClient } from './client.js';
 import { ClientError } from './errors.js';
 import { maskUrl, natsConnectSettings, natsFailureKind, splitUrlCredentials } from './nats-auth.js';
 
@@ -78,8 +80,6 @@ describe('natsFailureKind', () => {
 
 describe('TickgateClient.connect with auth, against a real server', () => {
   it('logs in with an nkey seed file; a wrong key is TICKGATE_CLIENT_AUTH naming the server', async () => {
-    const { NatsServer } = await import('@tickgate/testing');
-    const { TickgateClient } = await import('./client.js');
     const user = createUser();
     const stranger = createUser();
     const server = await NatsServer.start({ jetstream: false, extraConfig: `authorization { users = [ { nkey: "${user.getPublicKey()}" } ] }` });
