@@ -34,6 +34,17 @@ if (nats) {
   expect(conf, 'nats: nats.conf is not mounted');
   if (conf) expect(/jetstream\s*{/.test(readFileSync(resolve(dir, conf.split(':')[0]), 'utf8')), 'nats.conf: no jetstream block');
   expect(nats.healthcheck?.test, 'nats: no healthcheck');
+  if (conf) {
+    const text = readFileSync(resolve(dir, conf.split(':')[0]), 'utf8');
+    for (const [, included] of text.matchAll(/^\s*include\s+"([^"]+)"/gm)) {
+      const target = `/etc/nats/${included}`;
+      expect((nats.volumes ?? []).some((v) => String(v).split(':')[1] === target), `nats: nats.conf includes ${included}, which is not mounted at ${target}`);
+      // a variable reference is an unquoted value: `password: $NAME`
+      for (const [, variable] of readFileSync(resolve(dir, included), 'utf8').matchAll(/:\s*\$([A-Z_][A-Z0-9_]*)/g)) {
+        expect(nats.environment?.[variable] !== undefined, `nats: ${included} reads $${variable}, which the service's environment does not set`);
+      }
+    }
+  }
 }
 
 const gateways = Object.entries(services).filter(([, s]) => s.build?.dockerfile === 'docker/Dockerfile');
@@ -45,6 +56,7 @@ for (const [name, s] of gateways) {
   expect(JSON.stringify(s.healthcheck?.test ?? '').includes('healthcheck.mjs'), `${name}: no healthcheck running /app/healthcheck.mjs`);
   const dependsOn = Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {});
   expect(dependsOn.includes('nats'), `${name}: does not depend on nats`);
+  expect(s.environment?.TICKGATE_NATS_USER !== undefined && s.environment?.TICKGATE_NATS_PASS !== undefined, `${name}: no NATS login (TICKGATE_NATS_USER, TICKGATE_NATS_PASS)`);
 }
 const hostPorts = gateways.flatMap(([, s]) => (s.ports ?? []).map((p) => String(p).split(':')[0]));
 expect(new Set(hostPorts).size === hostPorts.length, `gateway replicas publish the same host port: ${hostPorts.join(', ')}`);
