@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { WireDecodeError } from './errors.js';
+import { BboSchema, BboSchemaLoose, BookSchema, BookSchemaLoose, type Bbo, type Book } from './books.js';
 import { StatusSchema, StatusSchemaLoose, TradeSchema, TradeSchemaLoose, type MarketEvent, type Status, type Trade } from './events.js';
 
 const encoder = new TextEncoder();
@@ -86,4 +87,53 @@ export function decode(payload: Uint8Array | string): MarketEvent {
     return r.data as Status;
   }
   throw new WireDecodeError('type', `unknown event type ${JSON.stringify(type)}`);
+}
+
+function parseObject(payload: Uint8Array | string): unknown {
+  let text: string;
+  try {
+    text = typeof payload === 'string' ? payload : decoder.decode(payload);
+  } catch (cause) {
+    throw new WireDecodeError('', 'payload is not valid UTF-8', { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new WireDecodeError('', 'payload is not JSON', { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WireDecodeError('', 'payload is not a JSON object');
+  return value;
+}
+
+/** Producer side of `md.book.*`: validate strictly (ordered, never-crossed snapshots) and encode. Throws `WireDecodeError`. */
+export function encodeBook(book: Book): string {
+  const r = BookSchema.safeParse(book);
+  if (!r.success) throw firstIssue(r.error, 'book');
+  return JSON.stringify(r.data);
+}
+
+/** Consumer side of `md.book.*`: decode and validate one book message. Throws `WireDecodeError` naming the field. */
+export function decodeBook(payload: Uint8Array | string): Book {
+  const value = parseObject(payload);
+  if ((value as { type?: unknown }).type !== 'book') throw new WireDecodeError('type', `not a book message (type ${JSON.stringify((value as { type?: unknown }).type)})`);
+  const r = BookSchemaLoose.safeParse(value);
+  if (!r.success) throw firstIssue(r.error, 'book');
+  return r.data as Book;
+}
+
+/** Producer side of `md.bbo.*`. Throws `WireDecodeError`. */
+export function encodeBbo(bbo: Bbo): string {
+  const r = BboSchema.safeParse(bbo);
+  if (!r.success) throw firstIssue(r.error, 'bbo');
+  return JSON.stringify(r.data);
+}
+
+/** Consumer side of `md.bbo.*`. Throws `WireDecodeError` naming the field. */
+export function decodeBbo(payload: Uint8Array | string): Bbo {
+  const value = parseObject(payload);
+  if ((value as { type?: unknown }).type !== 'bbo') throw new WireDecodeError('type', `not a bbo message (type ${JSON.stringify((value as { type?: unknown }).type)})`);
+  const r = BboSchemaLoose.safeParse(value);
+  if (!r.success) throw firstIssue(r.error, 'bbo');
+  return r.data as Bbo;
 }

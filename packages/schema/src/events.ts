@@ -54,7 +54,12 @@ export const TradeSchema = z.strictObject(tradeShape);
 export const TradeSchemaLoose = z.looseObject(tradeShape);
 export type Trade = z.infer<typeof TradeSchema>;
 
-export const StatusState = z.enum(['connected', 'disconnected', 'gap', 'recovered', 'unrecoverable', 'fallback', 'stale', 'divergence', 'reset']);
+/**
+ * What a status event reports. Trades: `connected` … `reset`. Books: `book-resync` (the instrument's book
+ * is out of sync and is being rebuilt; `reason` says why: `gap`, `crossed`, `stale`, `venue-reset`,
+ * `disconnect`, `snapshot-failed`), `book-synced` (in sync again; `seq` is the new snapshot's).
+ */
+export const StatusState = z.enum(['connected', 'disconnected', 'gap', 'recovered', 'unrecoverable', 'fallback', 'stale', 'divergence', 'reset', 'book-resync', 'book-synced']);
 export type StatusState = z.infer<typeof StatusState>;
 
 const statusShape = {
@@ -78,6 +83,8 @@ const statusShape = {
   venueLastId: z.string().min(1).max(128).optional(),
   /** How many trades the range holds, or how many were recovered. */
   count: z.number().int().nonnegative().optional(),
+  /** Book `seq`: the last one published before a `book-resync`, the snapshot's for `book-synced`. */
+  seq: z.number().int().positive().optional(),
   /** Short machine-readable cause, e.g. `parse-error`, `disconnect`, `rest-unavailable`. */
   reason: z.string().min(1).max(200).optional(),
   /** Free text for people. */

@@ -32,10 +32,13 @@ export {
   isInstrumentId,
   tradeSubject,
   statusSubject,
+  bookSubject,
+  bboSubject,
   tradeFilter,
   statusFilters,
   tradeMsgId,
   parseTradeSubject,
 } from './subjects.js';
-export { encode, encodeToString, decode, serializeTrade } from './codec.js';
+export { encode, encodeToString, decode, serializeTrade, encodeBook, decodeBook, encodeBbo, decodeBbo } from './codec.js';
+export { BookSchema, BookSchemaLoose, BboSchema, BboSchemaLoose, BookLevel, BookAction, canonicalSizeOrUndefined, compareDecimals, type Book, type Bbo } from './books.js';
 export { VENUE_ID_ORDER, venueIdOrder, type VenueIdOrder } from './venue-ids.js';

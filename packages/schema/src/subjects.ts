@@ -60,7 +60,17 @@ export function statusFilters(venue?: string): string[] {
   return [`${SUBJECT_ROOT}.status.${v}`, `${SUBJECT_ROOT}.status.${v}.>`];
 }
 
-/** Every subject tickgate publishes on; what the JetStream stream captures. */
+/** `md.book.<venue>.<instrument>`: snapshots and deltas of the instrument's L2 book. */
+export function bookSubject(venue: string, instrument: string): string {
+  return `${SUBJECT_ROOT}.book.${checkVenue(venue)}.${checkInstrument(instrument)}`;
+}
+
+/** `md.bbo.<venue>.<instrument>`: best bid and offer from the venue's top-of-book channel. */
+export function bboSubject(venue: string, instrument: string): string {
+  return `${SUBJECT_ROOT}.bbo.${checkVenue(venue)}.${checkInstrument(instrument)}`;
+}
+
+/** Every subject tickgate publishes on. */
 export const ALL_SUBJECTS = `${SUBJECT_ROOT}.>`;
 
 /** The `Nats-Msg-Id` of a trade: `<venue>:<instrument>:<id>`. Equal ids from replicas dedupe. */
