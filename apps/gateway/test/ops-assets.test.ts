@@ -156,6 +156,13 @@ describe('docker/prometheus/alerts.yml', () => {
     expect(unknownMetrics(series, await exportedNames())).toEqual([]);
   });
 
+  it('has a unit test that makes each alert fire', () => {
+    const doc = parse(readFileSync(RULE_TESTS, 'utf8')) as { tests: Array<{ alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }> };
+    const fired = new Set(doc.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)));
+    const alerts = rules.flatMap((r) => (r.alert === undefined ? [] : [r.alert]));
+    expect(alerts.filter((a) => !fired.has(a))).toEqual([]);
+  });
+
   it('is loaded by docker/prometheus/prometheus.yml (`promtool check config`)', () => {
     const { status, output } = runPromtool('check', 'config', PROMETHEUS_CONFIG);
     expect(status, output).toBe(0);
