@@ -2,7 +2,7 @@ import type { FeedState as RunnerState, GapReason, LossReason, RejectionReason }
 import { StatusState } from '@tickgate/schema';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client';
 
-/** Every member of the string union `T`, each once: a list that misses a member does not type-check. */
+/** A list of the string union `T`'s members: one that misses a member, or holds anything else, does not type-check. */
 function every<T extends string>() {
   return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })): L => list;
 }
