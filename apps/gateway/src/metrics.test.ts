@@ -1,7 +1,11 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RestClient, type RestSample } from '@tickgate/core';
+import { freePort } from '@tickgate/testing';
 import fc from 'fast-check';
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { BucketHistogram, GatewayMetrics } from './metrics.js';
+import { BucketHistogram, FEED_STATES, GAP_REASONS, GatewayMetrics, RECONNECT_REASONS, REJECTION_REASONS, STATUS_STATES } from './metrics.js';
 
 const BOUNDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -63,5 +67,93 @@ describe('BucketHistogram', () => {
     const text = await metrics.text();
     expect(text).toContain('# TYPE tickgate_exchange_to_publish_seconds histogram');
     expect(text).toContain('tickgate_exchange_to_publish_seconds_bucket{le="0.0025",venue="binance"} 1');
+  });
+});
+
+/** HELP text and label sets of one metric of the registry. */
+async function describeMetric(metrics: GatewayMetrics, name: string): Promise<{ help: string; labels: Array<Record<string, string | number>> }> {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  if (metric === undefined) throw new Error(`the registry has no metric ${name}`);
+  return { help: metric.help, labels: metric.values.map((v) => v.labels as Record<string, string | number>) };
+}
+
+/** Start a local HTTP server; `handle` answers (or not). */
+async function listen(handle: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('GatewayMetrics', () => {
+  it('feed_state: HELP names every state the gauge exports', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    for (const state of FEED_STATES) metrics.setFeedState('binance', `feed-${state}`, state);
+    const { help, labels } = await describeMetric(metrics, 'tickgate_feed_state');
+    const exported = new Set(labels.map((l) => String(l['state'])));
+    expect([...exported].sort()).toEqual([...FEED_STATES].sort());
+    const named = /\(([^)]*)\)\.?$/.exec(help)?.[1]?.split(', ') ?? [];
+    for (const state of exported) expect(named, `HELP of tickgate_feed_state: ${help}`).toContain(state);
+    expect(named).toHaveLength(exported.size);
+  });
+
+  it('feed_state: one state at 1 per feed, the others at 0', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    metrics.setFeedState('binance', 'binance', 'live');
+    metrics.setFeedState('binance', 'binance', 'fallback');
+    const values = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'tickgate_feed_state')!.values;
+    expect(values.filter((v) => v.value === 1).map((v) => v.labels['state'])).toEqual(['fallback']);
+    expect(values).toHaveLength(FEED_STATES.length);
+  });
+
+  it.each([
+    ['tickgate_rejections_total', 'reason', REJECTION_REASONS],
+    ['tickgate_gaps_total', 'reason', GAP_REASONS],
+    ['tickgate_reconnects_total', 'reason', RECONNECT_REASONS],
+    ['tickgate_status_events_total', 'state', STATUS_STATES],
+  ] as const)('%s: HELP names every value of %s', async (name, _label, values) => {
+    const { help } = await describeMetric(new GatewayMetrics({ processMetrics: false }), name);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) expect(help).toContain(value);
+  });
+
+  it('rest_requests: HELP names every status a REST attempt without a response is counted under', async () => {
+    const silent = await listen(() => undefined); // never answers
+    const teapot = await listen((_req, res) => res.writeHead(418, { 'retry-after': '1' }).end('banned'));
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const samples: RestSample[] = [];
+    const limits = { weightPerMinute: 1000, maxTradesPerPage: 100 };
+    const request = { path: '/x?y=1', weight: 1, parse: (body: string) => body };
+    const clients = [silent.url, teapot.url, closed].map((baseUrl) => new RestClient({ baseUrl, limits, timeoutMs: 200, maxAttempts: 1, observe: (s) => samples.push(s) }));
+    try {
+      const [toSilent, toTeapot, toClosed] = clients as [RestClient, RestClient, RestClient];
+      await expect(toSilent.send(request)).rejects.toThrow();
+      await expect(toTeapot.send(request)).rejects.toThrow();
+      await expect(toClosed.send(request)).rejects.toThrow();
+      const aborting = new AbortController();
+      const aborted = toSilent.send(request, { signal: aborting.signal });
+      setTimeout(() => aborting.abort(new Error('stop')), 50);
+      await expect(aborted).rejects.toThrow();
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      silent.server.closeAllConnections();
+      await Promise.all([silent, teapot].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    }
+    const outcomes = samples.map((s) => s.outcome);
+    expect(new Set(outcomes)).toEqual(new Set(['timeout', '418', 'network', 'aborted']));
+    const { help } = await describeMetric(new GatewayMetrics({ processMetrics: false }), 'tickgate_rest_requests_total');
+    expect(help).toContain('HTTP status code');
+    for (const outcome of outcomes.filter((o) => !/^\d+$/.test(o))) expect(help).toContain(outcome);
+  });
+
+  it('holds prom-client’s process and Node.js metrics under their standard names, or none', async () => {
+    const names = (await new GatewayMetrics().registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names).toContain('process_cpu_seconds_total');
+    expect(names).toContain('process_resident_memory_bytes');
+    expect(names).toContain('nodejs_heap_size_used_bytes');
+    expect(names).toContain('nodejs_eventloop_lag_p99_seconds');
+    expect(names.filter((n) => !n.startsWith('tickgate_') && !n.startsWith('process_') && !n.startsWith('nodejs_'))).toEqual([]);
+    const without = (await new GatewayMetrics({ processMetrics: false }).registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.filter((n) => !n.startsWith('tickgate_'))).toEqual([]);
   });
 });

@@ -1,4 +1,24 @@
+import type { FeedState as RunnerState, GapReason, LossReason, RejectionReason } from '@tickgate/core';
+import { StatusState } from '@tickgate/schema';
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client';
+
+/** A list of the string union `T`'s members: one that misses a member, or holds anything else, does not type-check. */
+function every<T extends string>() {
+  return <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })): L => list;
+}
+
+/**
+ * The states of `tickgate_feed_state`: the runner's connection states, `fallback` (the stream is down
+ * and REST polling stands in) and `failed` (the feed could not start).
+ */
+export const FEED_STATES = every<RunnerState | 'fallback' | 'failed'>()(['idle', 'connecting', 'live', 'reconnecting', 'fallback', 'stopped', 'failed']);
+export type GatewayFeedState = (typeof FEED_STATES)[number];
+
+/** The label values the gateway can export, by metric; each HELP text names them. */
+export const REJECTION_REASONS = every<RejectionReason>()(['malformed-json', 'unknown-message', 'invalid-field', 'unknown-instrument']);
+export const GAP_REASONS = every<GapReason>()(['jump', 'reconnect', 'parse-error', 'heartbeat', 'overlap', 'restart']);
+export const RECONNECT_REASONS = every<LossReason>()(['connect-failed', 'closed', 'dropped', 'error', 'stale', 'heartbeat', 'subscribe-timeout']);
+export const STATUS_STATES: readonly StatusState[] = StatusState.options;
 
 /** One label value's series of a `BucketHistogram`. */
 export class HistogramSeries {
@@ -90,45 +110,48 @@ export class BucketHistogram {
  * Every Prometheus metric the gateway exports, on its own registry. Labels: `venue`, `instrument`,
  * `feed`; counters end in `_total`. Nothing here is updated per trade through prom-client: trade
  * counts are kept by the sequencers and added at each sample (`FeedTask.sampleMetrics`, every second
- * and before each scrape), and the latency histogram is a `BucketHistogram`.
+ * and before each scrape), and the latency histogram is a `BucketHistogram`. With `processMetrics`
+ * (the default) the registry also holds prom-client's default process and Node.js metrics, under their
+ * standard names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`, ...).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly tradesPublished = new Counter({ name: 'tickgate_trades_published_total', help: 'Trades published to NATS, by source (ws or rest).', labelNames: ['venue', 'instrument', 'source'] as const, registers: [this.registry] });
-  readonly framesReceived = new Counter({ name: 'tickgate_frames_received_total', help: 'WebSocket frames received.', labelNames: ['venue', 'feed'] as const, registers: [this.registry] });
-  readonly rejections = new Counter({ name: 'tickgate_rejections_total', help: 'Frames rejected by the adapter, by reason.', labelNames: ['venue', 'reason'] as const, registers: [this.registry] });
+  readonly tradesPublished = new Counter({ name: 'tickgate_trades_published_total', help: 'Trades published to NATS, by source (ws: live stream; rest: recovered or polled through REST).', labelNames: ['venue', 'instrument', 'source'] as const, registers: [this.registry] });
+  readonly framesReceived = new Counter({ name: 'tickgate_frames_received_total', help: 'WebSocket frames received, by feed.', labelNames: ['venue', 'feed'] as const, registers: [this.registry] });
+  readonly rejections = new Counter({ name: 'tickgate_rejections_total', help: `Frames rejected by the adapter, by reason (${REJECTION_REASONS.join(', ')}).`, labelNames: ['venue', 'reason'] as const, registers: [this.registry] });
   readonly duplicatesDropped = new Counter({ name: 'tickgate_duplicates_dropped_total', help: 'Trades dropped as duplicates or overlaps by the sequencer.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
-  readonly gaps = new Counter({ name: 'tickgate_gaps_total', help: 'Gaps found in trade ids, by reason.', labelNames: ['venue', 'instrument', 'reason'] as const, registers: [this.registry] });
+  readonly gaps = new Counter({ name: 'tickgate_gaps_total', help: `Gaps found in trade ids, by reason (${GAP_REASONS.join(', ')}).`, labelNames: ['venue', 'instrument', 'reason'] as const, registers: [this.registry] });
+  readonly gapOpen = new Gauge({ name: 'tickgate_gap_open_seconds', help: 'Age of the oldest gap still open on the instrument, seconds (0 when none is open); at reconcile.holdTimeoutMs its missing ids are declared unrecoverable.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly recovered = new Counter({ name: 'tickgate_trades_recovered_total', help: 'Missing trades recovered through REST.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
-  readonly unrecoverable = new Counter({ name: 'tickgate_trades_unrecoverable_total', help: 'Trade ids declared unrecoverable.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
-  readonly reconnects = new Counter({ name: 'tickgate_reconnects_total', help: 'WebSocket reconnects, by reason.', labelNames: ['venue', 'feed', 'reason'] as const, registers: [this.registry] });
-  readonly feedState = new Gauge({ name: 'tickgate_feed_state', help: '1 for the state each feed connection is in (connecting, live, reconnecting, fallback, stopped).', labelNames: ['venue', 'feed', 'state'] as const, registers: [this.registry] });
+  readonly unrecoverable = new Counter({ name: 'tickgate_trades_unrecoverable_total', help: 'Trade ids declared unrecoverable (gaps REST could not fill, trades shed on a venue without ids to fetch by, spans missed while the gateway was stopped).', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
+  readonly reconnects = new Counter({ name: 'tickgate_reconnects_total', help: `WebSocket reconnects, by feed and reason (${RECONNECT_REASONS.join(', ')}).`, labelNames: ['venue', 'feed', 'reason'] as const, registers: [this.registry] });
+  readonly feedState = new Gauge({ name: 'tickgate_feed_state', help: `1 for the state each feed is in, 0 for the others (${FEED_STATES.join(', ')}).`, labelNames: ['venue', 'feed', 'state'] as const, registers: [this.registry] });
   readonly lastTradeAge = new Gauge({ name: 'tickgate_last_trade_age_seconds', help: 'Seconds since the last published trade of the instrument.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly latency = new BucketHistogram(
     'tickgate_exchange_to_publish_seconds',
-    'Exchange trade time to hand-over to the NATS client, seconds.',
+    'Exchange trade time to hand-over to the NATS client, seconds (live-stream trades).',
     'venue',
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     this.registry,
   );
-  readonly restRequests = new Counter({ name: 'tickgate_rest_requests_total', help: 'REST requests, by endpoint and HTTP status (0: no response).', labelNames: ['venue', 'endpoint', 'status'] as const, registers: [this.registry] });
+  readonly restRequests = new Counter({ name: 'tickgate_rest_requests_total', help: 'REST attempts, by endpoint path and status: the HTTP status code, or network, timeout or aborted when no response came.', labelNames: ['venue', 'endpoint', 'status'] as const, registers: [this.registry] });
   readonly restWeight = new Gauge({ name: 'tickgate_rest_weight_used', help: 'REST weight used in the current window (venue-reported when available).', labelNames: ['venue'] as const, registers: [this.registry] });
   readonly restBanned = new Gauge({ name: 'tickgate_rest_banned', help: '1 while REST to the venue is paused by a 418 ban or 429 Retry-After.', labelNames: ['venue'] as const, registers: [this.registry] });
   readonly priceDivergence = new Gauge({ name: 'tickgate_price_divergence_ratio', help: 'Last published price vs the venue ticker, |a-b|/b.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
-  readonly publishInFlight = new Gauge({ name: 'tickgate_publish_in_flight', help: 'Acknowledged publishes awaiting their ack (plus those waiting to be sent).', registers: [this.registry] });
+  readonly publishInFlight = new Gauge({ name: 'tickgate_publish_in_flight', help: 'Messages not yet acknowledged: accepted by the publisher and awaiting their ack (JetStream mode), plus those the feeds hold until the publisher takes them.', registers: [this.registry] });
   readonly publishRetries = new Counter({ name: 'tickgate_publish_retries_total', help: 'Publishes retried after a failure (same Nats-Msg-Id).', registers: [this.registry] });
   readonly tradesShed = new Counter({ name: 'tickgate_trades_shed_total', help: 'Trades not held in memory while NATS could not take them (nats.maxPending); recovered from the venue afterwards, or reported unrecoverable.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly publishConfirmedStored = new Counter({ name: 'tickgate_publish_confirmed_stored_total', help: 'Messages whose acknowledgement was lost that the stream already held: settled without sending them again.', registers: [this.registry] });
   readonly natsConnected = new Gauge({ name: 'tickgate_nats_connected', help: '1 while connected to NATS.', registers: [this.registry] });
-  readonly statusEvents = new Counter({ name: 'tickgate_status_events_total', help: 'Status events published, by state.', labelNames: ['venue', 'state'] as const, registers: [this.registry] });
+  readonly statusEvents = new Counter({ name: 'tickgate_status_events_total', help: `Status events published, by state (${STATUS_STATES.join(', ')}).`, labelNames: ['venue', 'state'] as const, registers: [this.registry] });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'tickgate_' });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Set the one-hot state gauge of a feed. */
-  setFeedState(venue: string, feed: string, state: string): void {
+  setFeedState(venue: string, feed: string, state: GatewayFeedState): void {
     for (const s of FEED_STATES) this.feedState.labels(venue, feed, s).set(s === state ? 1 : 0);
   }
 
@@ -137,5 +160,3 @@ export class GatewayMetrics {
     return this.registry.metrics();
   }
 }
-
-export const FEED_STATES = ['idle', 'connecting', 'live', 'reconnecting', 'fallback', 'stopped', 'failed'] as const;

@@ -594,6 +594,9 @@ export class FeedTask {
       this.duplicatesSeen.set(instrument, duplicates);
       const last = this.lastTradeMs.get(instrument);
       if (last !== undefined) this.opts.metrics.lastTradeAge.labels(this.venue, instrument).set(Math.max(0, now - last) / 1000);
+      let oldestGapMs = now;
+      for (const gap of seq.openGaps()) oldestGapMs = Math.min(oldestGapMs, gap.openedAtMs);
+      this.opts.metrics.gapOpen.labels(this.venue, instrument).set(Math.max(0, now - oldestGapMs) / 1000);
     }
     let frames = 0;
     const reconnects: Record<string, number> = {};

@@ -37,7 +37,8 @@ export interface EmbeddedNatsOptions {
   port?: number;
   /**
    * JetStream store folder, kept when the server stops. Default: a new temporary folder
-   * (`<os tmp>/tickgate-nats-XXXXXX`) that is removed when the server stops, so nothing is left behind.
+   * (`<os tmp>/tickgate-nats-XXXXXX`) that is removed when the server exits (stopped, killed from
+   * outside, or killed as this process exits), so nothing is left behind.
    */
   storeDir?: string;
   /** Where the server's start and stop are logged (default: nowhere). */
@@ -60,13 +61,16 @@ export interface EmbeddedNats {
 }
 
 const DEFAULT_PORT = 4222;
-const live = new Set<ChildProcess>();
+/** Servers running, each with what removes its own store folder. */
+const live = new Map<ChildProcess, () => void>();
 let exitHookInstalled = false;
 
 /**
  * Start a local `nats-server` with JetStream for a gateway that has no `nats.servers` configured,
- * listening on 127.0.0.1 only, and wait until it accepts clients. It is killed when this process
- * exits, whatever the reason.
+ * listening on 127.0.0.1 only, and wait until it accepts clients. It runs in its own process group, so
+ * a terminal's Ctrl-C (SIGINT to the foreground group) reaches the gateway only, which drains its
+ * publishes into the server before stopping it. It is killed when this process exits, and its own
+ * temporary store folder is removed whenever it exits.
  */
 export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Promise<EmbeddedNats> {
   const logger = (options.logger ?? silentLogger).child({ component: 'embedded-nats' });
@@ -77,16 +81,17 @@ export async function startEmbeddedNats(options: EmbeddedNatsOptions = {}): Prom
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'tickgate-nats-'));
   mkdirSync(storeDir, { recursive: true });
   const removeOwnStore = () => {
-    if (ownStore) rmSync(storeDir, { recursive: true, force: true });
+    if (ownStore) rmSync(storeDir, { recursive: true, force: true, maxRetries: 3 });
   };
   const args = ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, '-n', `tickgate-embedded-${port}`];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   installExitHook();
-  live.add(child);
-  // a binary that cannot be run gives 'error' and maybe no 'exit'
+  live.set(child, removeOwnStore);
+  // a binary that cannot be run gives 'error' and maybe no 'exit'; a server that exits on its own
+  // (killed from outside) leaves no store folder either
   const exited = new Promise<void>((resolve) => {
     const done = () => {
-      live.delete(child);
+      if (live.delete(child)) removeOwnStore();
       resolve();
     };
     child.once('exit', done);
@@ -175,11 +180,16 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const child of live) {
+    for (const [child, removeOwnStore] of live) {
       try {
         child.kill('SIGKILL');
       } catch {
         /* already gone */
+      }
+      try {
+        removeOwnStore();
+      } catch {
+        /* nothing more can be done while exiting */
       }
     }
   });
