@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@tickgate/core';
+import { validateConfig } from '../config/load.js';
 import { HttpConfig } from '../config/schema.js';
 import { assessInstrument, DEFAULT_UNREADY_AFTER_MS, PollOutcomes, type InstrumentFacts } from './readiness.js';
 
@@ -132,5 +134,12 @@ describe('http.unreadyAfterMs', () => {
     expect(HttpConfig.parse({}).unreadyAfterMs).toBe(DEFAULT_UNREADY_AFTER_MS);
     expect(HttpConfig.parse({ unreadyAfterMs: 1_500 }).unreadyAfterMs).toBe(1_500);
     for (const bad of [0, -1, 1.5, '30000']) expect(HttpConfig.safeParse({ unreadyAfterMs: bad }).success).toBe(false);
+  });
+
+  it('a bad value is a config error naming the key', () => {
+    const feeds = [{ venue: 'binance', instruments: ['BTC-USDT'] }];
+    expect(validateConfig({ http: { unreadyAfterMs: 1_500 }, feeds }).http.unreadyAfterMs).toBe(1_500);
+    expect(() => validateConfig({ http: { unreadyAfterMs: 0 }, feeds })).toThrow(ConfigError);
+    expect(() => validateConfig({ http: { unreadyAfterMs: 0 }, feeds })).toThrow(/^http\.unreadyAfterMs: /);
   });
 });
