@@ -2,6 +2,7 @@ import { maskUrl } from '@tickgate/client';
 import { RestClient, describeError, type FeedRunnerOptions, type Logger } from '@tickgate/core';
 import { configPath, effectiveConfig, natsAuthOf, type GatewayConfig } from './config/index.js';
 import { FeedTask, type FeedHealth } from './feed/feed-task.js';
+import type { UnreadyInstrument } from './feed/readiness.js';
 import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { connectNats, createPublisher, ensureStream, type Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
@@ -138,6 +139,7 @@ export class Gateway {
         rest,
         sink: { publishTrade: (t) => publisher.publishTrade(t), publishStatus: (s) => publisher.publishStatus(s), stalledMs: () => publisher.stalledMs() },
         maxPending: config.nats.maxPending,
+        unreadyAfterMs: config.http.unreadyAfterMs,
         ...(contents ? { lastStored: (instrument: string) => contents.lastTrade(feed.venue, instrument) } : {}),
         logger: logger.child({ venue: feed.venue, feed: name }),
         metrics: this.metrics,
@@ -194,14 +196,18 @@ export class Gateway {
     }
   }
 
-  /** Readiness: NATS connected and every feed live or covered by fallback. */
-  readiness(): { ready: boolean; nats: { connected: boolean; server?: string }; feeds: FeedHealth[] } {
+  /**
+   * Readiness: NATS connected and every feed ready (each instrument live on its stream, or covered by
+   * REST polling that works; see `feed/readiness.ts`). `instruments` lists those that are not, with the reason.
+   */
+  readiness(): Readiness {
     const feeds = this.tasks.map((t) => t.health());
     const connected = this.nats?.connected ?? false;
     return {
       ready: connected && feeds.length > 0 && feeds.every((f) => f.ready),
       nats: { connected, ...(this.nats ? { server: this.nats.server } : {}) },
       feeds,
+      instruments: feeds.flatMap((f) => (f.unready ?? []).map((u) => ({ venue: f.venue, feed: f.name, ...u }))),
     };
   }
 
@@ -234,6 +240,15 @@ export class Gateway {
     await this.embedded?.stop();
     logger.info('gateway stopped');
   }
+}
+
+/** What `Gateway.readiness()` (and `/readyz`) reports. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly nats: { readonly connected: boolean; readonly server?: string };
+  readonly feeds: FeedHealth[];
+  /** Every instrument that keeps the gateway from being ready, with its venue, feed and reason. */
+  readonly instruments: Array<{ readonly venue: string; readonly feed: string } & UnreadyInstrument>;
 }
 
 /** The key of a venue's REST client: the venue and its REST URL (a map key only; the record holds both). */

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readiness } from './gateway.js';
 
 /** What the HTTP endpoints read. */
 export interface HttpProbe {
-  /** `/readyz`: ready when NATS is connected and every feed is live or covered by fallback. */
-  readiness(): { ready: boolean; nats: { connected: boolean; server?: string }; feeds: ReadonlyArray<{ name: string; ready: boolean; state: string; error?: string }> };
+  /** `/readyz`: ready when NATS is connected and every feed is ready (see `Gateway.readiness`). */
+  readiness(): Readiness;
   /** `/metrics`: Prometheus text. */
   metrics(): Promise<string>;
   readonly metricsContentType: string;
@@ -23,7 +24,7 @@ export async function startHttp(probe: HttpProbe, options: { port: number; host:
     } else if (path === '/readyz') {
       const r = probe.readiness();
       const notReady = [...(r.nats.connected ? [] : ['nats']), ...r.feeds.filter((f) => !f.ready).map((f) => `feed:${f.name}`)];
-      const body = { status: r.ready ? 'ready' : 'not ready', notReady, nats: r.nats, feeds: r.feeds };
+      const body = { status: r.ready ? 'ready' : 'not ready', notReady, nats: r.nats, instruments: r.instruments, feeds: r.feeds };
       res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body) + '\n');
     } else if (path === '/metrics') {
       probe.metrics().then(

@@ -28,12 +28,13 @@ export interface GatewayProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Write a config file and run the built gateway with it. */
+/** Write a config file and run the built gateway with it (its `http` keys join the free port chosen here). */
 export async function spawnGateway(config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv } = {}): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'tickgate-e2e-'));
   const httpPort = await freePort();
   const file = join(dir, 'gateway.json');
-  writeFileSync(file, JSON.stringify({ http: { port: httpPort, host: '127.0.0.1' }, log: { level: 'info', pretty: false }, ...config }));
+  const { http, ...rest } = config;
+  writeFileSync(file, JSON.stringify({ http: { ...(http as object | undefined), port: httpPort, host: '127.0.0.1' }, log: { level: 'info', pretty: false }, ...rest }));
   const proc = spawn(process.execPath, [GATEWAY_MAIN, '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   const logs: Array<Record<string, unknown>> = [];
   let err = '';

@@ -18,7 +18,16 @@ export async function scrape(port: number): Promise<string> {
   return res.text();
 }
 
-export async function readyz(port: number): Promise<{ status: number; body: { status: string; notReady: string[] } }> {
+/** The body of `/readyz`. */
+export interface ReadyzBody {
+  status: string;
+  notReady: string[];
+  nats: { connected: boolean; server?: string };
+  instruments: Array<{ venue: string; feed: string; instrument: string; reason: string; message: string; error?: string; silentMs?: number }>;
+  feeds: Array<{ name: string; venue: string; ready: boolean; state: string; fallback: boolean; unready?: unknown[]; notPublishing?: string[]; unreadable?: string[]; error?: string }>;
+}
+
+export async function readyz(port: number): Promise<{ status: number; body: ReadyzBody }> {
   const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: res.status, body: (await res.json()) as { status: string; notReady: string[] } };
+  return { status: res.status, body: (await res.json()) as ReadyzBody };
 }

@@ -122,6 +122,7 @@ describe('operating the gateway', () => {
       return r.status === 503 ? r : undefined;
     }, { timeoutMs: 15_000, message: 'unready without NATS' });
     expect(down.body.notReady).toContain('nats');
+    expect(down.body.nats.connected).toBe(false);
     await nats.restart();
     await waitFor(async () => (await readyz(gw.httpPort)).status === 200, { timeoutMs: 20_000, message: 'ready after NATS is back' });
 
@@ -135,6 +136,8 @@ describe('operating the gateway', () => {
       return r.status === 503 ? r : undefined;
     }, { timeoutMs: 10_000, message: 'unready while the feed is down' });
     expect(feedDown.body.notReady).toEqual(['feed:binance']);
+    // fallback polling is a minute away (fallbackAfterMs): the instrument is named, its stream down
+    expect(feedDown.body.instruments).toMatchObject([{ venue: 'binance', feed: 'binance', instrument: 'BTC-USDT', reason: 'stream-down' }]);
     await startSim({ port, tradeIdStart: nextId });
     await waitFor(async () => (await readyz(gw.httpPort)).status === 200, { timeoutMs: 20_000, message: 'ready after the feed is back' });
   }, 90_000);

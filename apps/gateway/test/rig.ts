@@ -42,8 +42,10 @@ export interface LossRigOptions {
   readonly sim?: BinanceSimOptions;
   /** Extra keys of the feed config (`connection`, `reconcile`, …). */
   readonly feed?: Record<string, unknown>;
-  /** Extra top-level config (`nats` keys are merged). */
+  /** Extra `nats` keys. */
   readonly nats?: Record<string, unknown>;
+  /** Extra `http` keys (`unreadyAfterMs`; the port is the harness's). */
+  readonly http?: Record<string, unknown>;
   readonly env?: NodeJS.ProcessEnv;
   /** Put a switchable TCP proxy between the gateway and the simulator's WebSocket. */
   readonly wsProxy?: boolean;
@@ -87,7 +89,7 @@ export class LossRig {
    * the rig's feed keys for this start only (`reconcile` and `connection` merged key by key).
    */
   async startGateway(options: { waitLive?: boolean; feed?: Record<string, unknown> } = {}): Promise<GatewayProcess> {
-    const { nats, env } = this.options;
+    const { nats, http, env } = this.options;
     const own = options.feed ?? {};
     const feed = {
       ...this.options.feed,
@@ -98,6 +100,7 @@ export class LossRig {
     this.gateway = await spawnGateway(
       {
         nats: { servers: [this.nats.url], stream: 'MD', ...nats },
+        ...(http ? { http } : {}),
         feeds: [
           {
             venue: 'binance',

@@ -78,6 +78,11 @@ export const HttpConfig = z.strictObject({
   /** Port of `/healthz`, `/readyz` and `/metrics`; 0 disables the HTTP server. */
   port: z.number().int().min(0).max(65535).default(9464),
   host: z.string().min(1).default('0.0.0.0'),
+  /**
+   * An instrument whose feed is not live, whose REST polls fail, and that has published nothing for this
+   * long makes `/readyz` answer 503.
+   */
+  unreadyAfterMs: durationMs.default(30_000),
 });
 
 export const LogConfig = z.strictObject({

@@ -29,6 +29,7 @@ import { Reconciler } from './reconciler.js';
 import { ShedLedger, type ShedRange } from './shed-ledger.js';
 import { BackwardsWatch, compareIds } from './backwards-watch.js';
 import { RejectionLog } from './rejection-log.js';
+import { assessInstrument, DEFAULT_UNREADY_AFTER_MS, type StreamState, type UnreadyInstrument } from './readiness.js';
 import { UnreadableWatch, type ReadabilityChange } from './unreadable-watch.js';
 
 /** What a feed task publishes to. */
@@ -66,6 +67,11 @@ export interface FeedTaskOptions {
    * in core mode: there is no stream to resume from.
    */
   readonly lastStored?: (instrument: string) => Promise<LastStored | undefined>;
+  /**
+   * An instrument whose stream is not live, whose REST polls fail, and that has published nothing for
+   * this long is not ready (`http.unreadyAfterMs`, default 30 s); see `readiness.ts`.
+   */
+  readonly unreadyAfterMs?: number;
 }
 
 /** Options of `FeedTask.stop`. */
@@ -81,15 +87,17 @@ export const DEFAULT_MAX_PENDING = 50_000;
 export interface FeedHealth {
   readonly name: string;
   readonly venue: string;
-  /** Live on the stream, or covered by REST fallback polling. */
+  /** Started, and no instrument in `unready`: each live on the stream, or covered by REST polling that works. */
   readonly ready: boolean;
   readonly state: string;
   readonly fallback: boolean;
   readonly connections: ReadonlyArray<{ readonly instruments: readonly string[]; readonly state: string }>;
   /** Instruments whose live trades all arrive at or below the last id published (checked with the venue); not ready while any. */
   readonly notPublishing?: readonly string[];
-  /** Instruments whose stream frames cannot be read, polled through REST meanwhile (still ready: REST covers them). */
+  /** Instruments whose stream frames cannot be read, polled through REST meanwhile (still ready while REST covers them). */
   readonly unreadable?: readonly string[];
+  /** The instruments that keep the feed from being ready, each with its reason (absent when none). */
+  readonly unready?: readonly UnreadyInstrument[];
   readonly error?: string;
 }
 
@@ -142,6 +150,10 @@ export class FeedTask {
   private readonly unverified = new Set<string>();
   /** Stopped and its shutdown statuses published: anything released later is the next start's. */
   private sealed = false;
+  /** Since when each instrument's connection has not been live (ms); absent while it is. */
+  private readonly downSince = new Map<string, number>();
+  /** Since when each unreadable instrument's frames have been unreadable (ms). */
+  private readonly unreadableSince = new Map<string, number>();
 
   constructor(private readonly opts: FeedTaskOptions) {
     this.name = opts.name;
@@ -166,6 +178,8 @@ export class FeedTask {
   /** Learn the instruments, then connect. Throws `ConfigError` when an instrument is not listed by the venue. */
   async start(): Promise<void> {
     const { adapter, feed, logger, metrics } = this.opts;
+    const startedMs = systemClock.nowUs() / 1000;
+    for (const instrument of feed.instruments) this.downSince.set(instrument, startedMs);
     const infos = await this.resolveInstruments();
     for (const info of infos) this.infos.set(info.instrument, info);
 
@@ -379,12 +393,16 @@ export class FeedTask {
     const { logger, metrics } = this.opts;
     metrics.setFeedState(this.venue, this.name, this.reconciler?.fallbackActive && change.state !== 'live' ? 'fallback' : change.state);
     if (change.state === 'live') {
+      for (const i of instruments) this.downSince.delete(i);
       logger.info({ connection: change.connectionId }, 'feed live');
       this.reconciler?.streamUp(instruments);
       this.publishStatus(buildStatus(this.venue, undefined, 'connected', change.timeUs / 1000, { reason: change.reason }));
     } else if (change.state === 'reconnecting') {
       logger.warn({ reason: change.reason, err: change.error?.message }, 'feed lost; reconnecting');
-      for (const i of instruments) this.unverified.add(i);
+      for (const i of instruments) {
+        this.unverified.add(i);
+        if (!this.downSince.has(i)) this.downSince.set(i, change.timeUs / 1000);
+      }
       this.reconciler?.streamDown(instruments);
       if (change.previous === 'live') {
         this.publishStatus(buildStatus(this.venue, undefined, 'disconnected', change.timeUs / 1000, { reason: change.reason }));
@@ -395,8 +413,13 @@ export class FeedTask {
   /** An instrument's frames stopped (or started again) being readable: REST polling stands in meanwhile. */
   private onReadability(change: ReadabilityChange): void {
     if (this.stopped) return;
-    if (change.readable) this.reconciler?.instrumentReadable(change.instrument);
-    else this.reconciler?.instrumentUnreadable(change.instrument, change.reason);
+    if (change.readable) {
+      this.unreadableSince.delete(change.instrument);
+      this.reconciler?.instrumentReadable(change.instrument);
+    } else {
+      this.unreadableSince.set(change.instrument, systemClock.nowUs() / 1000);
+      this.reconciler?.instrumentUnreadable(change.instrument, change.reason);
+    }
   }
 
   private tick(): void {
@@ -649,17 +672,53 @@ export class FeedTask {
     const state = this.failure ? 'failed' : live ? 'live' : fallback ? 'fallback' : (connections[0]?.state ?? 'starting');
     const notPublishing = this.backwards.suspects();
     const unreadable = this.readability.unreadable();
+    const unready = this.unreadyInstruments(systemClock.nowUs() / 1000, notPublishing, unreadable);
     return {
       name: this.name,
       venue: this.venue,
-      ready: !this.failure && (live || fallback) && notPublishing.length === 0,
+      ready: !this.failure && connections.length > 0 && unready.length === 0,
       ...(notPublishing.length > 0 ? { notPublishing } : {}),
       ...(unreadable.length > 0 ? { unreadable } : {}),
+      ...(unready.length > 0 ? { unready } : {}),
       state,
       fallback,
       connections,
       ...(this.failure ? { error: this.failure } : {}),
     };
+  }
+
+  /** The instruments that keep the feed from being ready (`assessInstrument`), in connection order. */
+  private unreadyInstruments(nowMs: number, notPublishing: readonly string[], unreadable: readonly string[]): UnreadyInstrument[] {
+    if (this.failure !== undefined) {
+      const error = this.failure;
+      return this.opts.feed.instruments.map((instrument) => ({ instrument, reason: 'feed-failed', message: 'the feed could not start', error }));
+    }
+    const unreadyAfterMs = this.opts.unreadyAfterMs ?? DEFAULT_UNREADY_AFTER_MS;
+    const out: UnreadyInstrument[] = [];
+    for (const { runner, instruments } of this.runners) {
+      for (const instrument of instruments) {
+        let stream: StreamState;
+        if (runner.state !== 'live') stream = this.reconciler?.polledWhileDown(instrument) ? 'fallback' : 'down';
+        else stream = unreadable.includes(instrument) ? 'unreadable' : 'live';
+        const downSinceMs = stream === 'unreadable' ? this.unreadableSince.get(instrument) : this.downSince.get(instrument);
+        const lastPublishedMs = this.lastTradeMs.get(instrument);
+        const poll = this.reconciler?.pollOutcome(instrument);
+        const verdict = assessInstrument(
+          {
+            instrument,
+            stream,
+            idsBackwards: notPublishing.includes(instrument),
+            ...(downSinceMs !== undefined ? { downSinceMs } : {}),
+            ...(lastPublishedMs !== undefined ? { lastPublishedMs } : {}),
+            ...(poll !== undefined ? { poll } : {}),
+          },
+          nowMs,
+          unreadyAfterMs,
+        );
+        if (verdict) out.push(verdict);
+      }
+    }
+    return out;
   }
 
   /** Mark the task failed (it could not start). */

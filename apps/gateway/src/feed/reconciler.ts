@@ -3,6 +3,7 @@ import { RestError, buildStatus, describeError } from '@tickgate/core';
 import { TickDecimal, type Status } from '@tickgate/schema';
 import type { ReconcileConfig } from '../config/index.js';
 import { PollLoop } from './poll-loop.js';
+import { PollOutcomes, type PollOutcome } from './readiness.js';
 
 /** What the reconciler needs from the feed task that owns it. */
 export interface ReconcilerContext {
@@ -69,12 +70,15 @@ export class Reconciler {
   private readonly unreadable = new Map<string, string>();
   /** Catch-up checks scheduled after the stream came back, by instrument. */
   private readonly catchUps = new Map<string, NodeJS.Timeout>();
+  /** How each instrument's REST polls went (fallback, unreadable frames, catch-up), for `/readyz`. */
+  private readonly polls: PollOutcomes;
 
   constructor(
     private readonly ctx: ReconcilerContext,
     /** Instruments whose prices are checked. */
     private readonly instruments: readonly string[],
   ) {
+    this.polls = new PollOutcomes(() => Math.floor(ctx.clock.nowUs() / 1000));
     this.downPolls = new PollLoop(() => this.pollOnce(), ctx.config.pollIntervalMs);
     this.unreadablePolls = new PollLoop(() => this.pollUnreadable(), ctx.config.pollIntervalMs);
   }
@@ -82,6 +86,16 @@ export class Reconciler {
   /** Whether REST polling currently stands in for the stream. */
   get fallbackActive(): boolean {
     return this.inFallback;
+  }
+
+  /** Whether REST polling stands in for the instrument's stream, down (`streamDown`) past `fallbackAfterMs`. */
+  polledWhileDown(instrument: string): boolean {
+    return this.inFallback && this.fallbackInstruments.has(instrument);
+  }
+
+  /** How the instrument's REST polls (fallback, unreadable frames, catch-up) went; absent before the first. */
+  pollOutcome(instrument: string): PollOutcome | undefined {
+    return this.polls.of(instrument);
   }
 
   start(): void {
@@ -329,7 +343,7 @@ export class Reconciler {
   }
 
   private async pollUnreadable(): Promise<void> {
-    if (Date.now() < this.restPausedUntil) return;
+    if (this.pausedFor([...this.unreadable.keys()])) return;
     for (const instrument of [...this.unreadable.keys()]) {
       if (this.stopped) return;
       // Covered by the stream-down fallback's own polls meanwhile.
@@ -350,16 +364,26 @@ export class Reconciler {
   }
 
   private async pollOnce(): Promise<void> {
-    if (Date.now() < this.restPausedUntil) return;
+    if (this.pausedFor([...this.fallbackInstruments])) return;
     for (const instrument of [...this.fallbackInstruments]) {
       if (this.stopped || !this.inFallback) return;
       if (!(await this.pollInstrument(instrument, 'fallback poll', () => this.inFallback))) return;
     }
   }
 
+  /** The venue asked to wait (`Retry-After`) and it is not over: the polls of `instruments` that are due count as failed. */
+  private pausedFor(instruments: readonly string[]): boolean {
+    const now = Date.now();
+    if (now >= this.restPausedUntil) return false;
+    const error = `REST paused: the venue asked to wait ${Math.ceil((this.restPausedUntil - now) / 1000)} s more`;
+    for (const instrument of instruments) this.polls.failed(instrument, error);
+    return true;
+  }
+
   /**
    * Fetch what the venue has after the instrument's last released id, page by page while `keepGoing`,
-   * and hand it to the sequencer (which drops what it has). False when the venue asked to wait.
+   * and hand it to the sequencer (which drops what it has). False when the venue asked to wait. The
+   * outcome is recorded (`pollOutcome`).
    */
   private async pollInstrument(instrument: string, what: string, keepGoing: () => boolean): Promise<boolean> {
     const { adapter, logger } = this.ctx;
@@ -370,6 +394,7 @@ export class Reconciler {
       const last = seq.lastId;
       if (last === undefined || !adapter.rest.tradesFrom || adapter.stream.sequencing === 'none') {
         seq.restTrades(await this.send(adapter.rest.recentTrades(info, adapter.rest.limits.maxTradesPerPage)));
+        this.polls.succeeded(instrument);
         return true;
       }
       let from = BigInt(last) + 1n;
@@ -386,9 +411,11 @@ export class Reconciler {
         from = max + 1n;
         if (page.length < adapter.rest.limits.maxTradesPerPage) break;
       }
+      this.polls.succeeded(instrument);
       return true;
     } catch (error) {
       if (this.stopped) return false;
+      this.polls.failed(instrument, describeError(error));
       const retryAfterSec = this.noteRetryAfter(error);
       logger.warn({ instrument, err: describeError(error), ...(retryAfterSec !== undefined ? { retryInMs: retryAfterSec * 1000 } : {}) }, `${what} failed`);
       return retryAfterSec === undefined;
