@@ -381,6 +381,27 @@ describe('BookSync, chain rule (OKX)', () => {
     expect(sync.top('bid')).toEqual([['50', '1']]);
   });
 
+  it('a venue reset while buffering starts the buffer again after it', () => {
+    const { sync, take } = okx();
+    sync.delta(chain(500, 510));
+    sync.delta(chain(510, 7, [['100', '6']]));
+    expect(kinds(take())).toEqual(['need:initial', 'resync:venue-reset']);
+    expect(sync.counters().buffered).toBe(0);
+    sync.delta(chain(7, 12, [['99', '6']]));
+    expect(kinds(take())).toEqual(['need:venue-reset']);
+    sync.snapshot(snap(7, [['100', '6'], ['99', '2']], ASKS));
+    expect(kinds(take())).toEqual(['snapshot#1', 'synced#1']);
+    expect(sync.top('bid')).toEqual([['100', '6'], ['99', '6']]);
+
+    // a reset as the first delta buffered is dropped: a snapshot after it contains it
+    const second = okx();
+    second.sync.delta(chain(900, 4));
+    expect(second.take()).toEqual([]);
+    second.sync.delta(chain(4, 6));
+    second.sync.snapshot(snap(5, BIDS, ASKS));
+    expect(kinds(second.take())).toEqual(['need:initial', 'snapshot#1', 'synced#1']);
+  });
+
   it('refuses a REST snapshot older than the first buffered prevId', () => {
     const { sync, take } = okx();
     sync.delta(chain(100, 120));

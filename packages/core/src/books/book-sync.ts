@@ -2,7 +2,7 @@ import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, WIRE_VERSION, ty
 import { OrderBook, type BookSide } from './order-book.js';
 import { checkDeltaIds, firstDeltaVerdict, isSnapshotTooOld, nextDeltaVerdict, type BookSyncRule, type DeltaVerdict } from './sync-rules.js';
 import { applyTopDelta } from './top-delta.js';
-import { isUpdateId } from './update-id.js';
+import { compareUpdateIds, isUpdateId } from './update-id.js';
 import type { BookDelta, BookResyncReason, BookSnapshot, BookSyncCounters, BookSyncListener, BookSyncOptions, BookSyncState } from './types.js';
 
 /** A `RangeError` unless every level is a canonical price with a canonical size. */
@@ -23,7 +23,9 @@ function checkLevels(levels: readonly BookLevel[], what: string): void {
  *
  * - **Buffering**: deltas are buffered (at most `rule.maxBuffered`; one more discards them with a
  *   `buffer-overflow` resync and buffering starts again). The first one buffered asks the listener for a
- *   snapshot (`snapshotNeeded`).
+ *   snapshot (`snapshotNeeded`). A `chain` venue reset (`updateId < prevUpdateId`) while buffering
+ *   discards the buffer (a `venue-reset` resync if it was not empty) and the reset itself: buffering
+ *   starts again after it.
  * - **Anchoring** (`snapshot`): a snapshot older than the first buffered delta is refused
  *   (`snapshot-too-old`, asked again). Otherwise it becomes the book, the buffered deltas it contains
  *   are dropped, the first one kept must straddle it, the others must follow one another (a `gap`
@@ -195,6 +197,14 @@ export class BookSync {
   }
 
   private bufferDelta(delta: BookDelta): void {
+    if (this.rule.kind === 'chain' && compareUpdateIds(delta.updateId, delta.prevUpdateId!) < 0) {
+      // Ids before a reset cannot be compared with those after it: no snapshot taken after the reset
+      // would pass the too-old test against the reset or the deltas buffered before it. Start again
+      // after it (a snapshot that follows the reset contains it).
+      if (this.buffer.length > 0) this.loseSync('venue-reset', `the venue reset its sequence (${delta.prevUpdateId} to ${delta.updateId}) while buffering`, []);
+      else this.counts.skipped++;
+      return;
+    }
     if (this.buffer.length >= this.rule.maxBuffered) {
       this.loseSync('buffer-overflow', `more than ${this.rule.maxBuffered} deltas buffered waiting for a snapshot`, []);
     }

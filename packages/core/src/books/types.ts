@@ -37,7 +37,8 @@ export interface BookSnapshot {
  * - `gap`: updates are missing (a delta does not follow the book's id, or none straddles the snapshot);
  * - `crossed`: after a venue message (or a snapshot) the best bid was at or above the best ask;
  * - `stale`: `staleFor` reported the instrument silent for at least the rule's `staleAfterMs`;
- * - `venue-reset`: the venue sent a new snapshot in band while the book was in sync;
+ * - `venue-reset`: the venue sent a new snapshot in band while the book was in sync, or reset its
+ *   sequence while deltas were buffered;
  * - `disconnect`: the feed carrying the instrument went down;
  * - `buffer-overflow`: more deltas arrived than the rule's `maxBuffered` while waiting for a snapshot;
  * - `snapshot-too-old`: the snapshot is older than the first buffered delta.
@@ -109,7 +110,7 @@ export type BookSyncState = 'buffering' | 'live' | 'resyncing';
 export interface BookSyncCounters {
   /** Venue deltas applied to a book in sync (keep-alives and resets included). */
   readonly applied: number;
-  /** Deltas dropped because the book already contained them. */
+  /** Deltas dropped because the book already contained them (or, buffering, a venue reset with nothing before it). */
   readonly skipped: number;
   /** `chain`: keep-alive updates accepted. */
   readonly keepAlives: number;
