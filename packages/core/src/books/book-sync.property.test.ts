@@ -143,8 +143,12 @@ class Consumer {
       this.bids = new Map(book.bids);
       this.asks = new Map(book.asks);
     } else {
-      for (const [p, s] of book.bids) (s === '0' ? this.bids.delete(p) : this.bids.set(p, s));
-      for (const [p, s] of book.asks) (s === '0' ? this.asks.delete(p) : this.asks.set(p, s));
+      for (const [side, levels] of [[this.bids, book.bids], [this.asks, book.asks]] as const) {
+        for (const [p, s] of levels) {
+          if (s === '0') side.delete(p);
+          else side.set(p, s);
+        }
+      }
     }
     const bid = this.top('bid')[0];
     const ask = this.top('ask')[0];
