@@ -8,21 +8,9 @@
  */
 export { OrderBook, type BookSide } from './order-book.js';
 export { BookSync } from './book-sync.js';
-export {
-  BOOK_SYNC_RULES,
-  checkDeltaIds,
-  firstDeltaVerdict,
-  nextDeltaVerdict,
-  isSnapshotTooOld,
-  type BookSyncKind,
-  type BookSyncRule,
-  type RangeSyncRule,
-  type ChainSyncRule,
-  type DeltaIds,
-  type DeltaVerdict,
-} from './sync-rules.js';
-export { applyTopDelta } from './top-delta.js';
-export { isUpdateId, compareUpdateIds, nextUpdateId } from './update-id.js';
+export { BOOK_SYNC_RULES, type BookSyncKind, type BookSyncRule, type RangeSyncRule, type ChainSyncRule, type DeltaIds } from './sync-rules.js';
+/** Venue update ids as exact decimal strings (they may exceed 2^53): the check parsers need, and their order. */
+export { isUpdateId, compareUpdateIds } from './update-id.js';
 export type {
   BookDelta,
   BookSnapshot,
