@@ -27,7 +27,8 @@ function checkLevels(levels: readonly BookLevel[], what: string): void {
  *   discards the buffer (a `venue-reset` resync if it was not empty) and the reset itself: buffering
  *   starts again after it.
  * - **Anchoring** (`snapshot`): a snapshot older than the first buffered delta is refused
- *   (`snapshot-too-old`, asked again). Otherwise it becomes the book, the buffered deltas it contains
+ *   (`snapshot-too-old`, asked again), and so is a crossed one (`crossed`). Otherwise it becomes the
+ *   book (with nothing buffered, at once: the first delta after it must then straddle it), the buffered deltas it contains
  *   are dropped, the first one kept must straddle it, the others must follow one another (a `gap`
  *   resync otherwise, keeping the deltas from the failing one on); then the book is live and a snapshot
  *   of its top levels is published, followed by `synced`. A WebSocket snapshot anchors only where the
