@@ -20,6 +20,7 @@ export {
 export * from './runner/index.js';
 export * from './sequencing/index.js';
 export * from './rest/index.js';
+export * from './books/index.js';
 export * from './parse-kit.js';
 export { systemClock, monotonicMs, type Clock } from './clock.js';
 /** Capped exponential backoff with full jitter: the formula, and the reconnect form that resets after a healthy stretch. */
