@@ -1,4 +1,6 @@
-import type { Trade } from '@tickgate/schema';
+import type { Bbo, Trade } from '@tickgate/schema';
+import type { BookDelta, BookSnapshot } from './books/types.js';
+import type { BookSyncRule } from './books/sync-rules.js';
 import type { RejectionReason } from './errors.js';
 
 /**
@@ -18,11 +20,35 @@ export interface VenueAdapter {
   createParser(instruments: InstrumentMap): FrameParser;
   /** The venue's REST endpoints (pure request builders and response parsers). */
   readonly rest: RestApi;
+  /** L2 books and best bid/offer, where the adapter carries them (absent: trades only). */
+  readonly books?: BookChannels;
   /**
    * The venue symbol for a normalized instrument before metadata is known (`BTC-USDT` → `BTCUSDT`).
    * Default: base and quote joined without a separator. Metadata from `rest.instruments` confirms it.
    */
   symbolFor?(instrument: string): string;
+}
+
+/** What a feed carries: trades, the L2 book, the venue's best bid/offer. */
+export type FeedChannel = 'trades' | 'book' | 'bbo';
+
+/**
+ * How a venue's L2 book and top of book are read. The sync itself (buffering, the snapshot's overlap,
+ * continuity, resyncs) is the venue-neutral `BookSync` driven by `rule`; the adapter only names the
+ * rule, builds the requests and reads the frames.
+ */
+export interface BookChannels {
+  /** The venue's sync rule (`BOOK_SYNC_RULES.binance`, …). */
+  readonly rule: BookSyncRule;
+  /** Most levels per side the venue's snapshot serves (Binance 5000, OKX 400). */
+  readonly maxDepth: number;
+  /** Whether the venue has a dedicated top-of-book channel the adapter reads (`bbo`). */
+  readonly bbo: boolean;
+  /**
+   * The REST snapshot of an instrument's book, `depth` levels per side (rule `snapshotSource: 'rest'`).
+   * Its weight follows the venue's table for that depth.
+   */
+  snapshot?(instrument: InstrumentInfo, depth: number): RestRequest<BookSnapshot>;
 }
 
 /** One tradable instrument, as learned from venue metadata. */
@@ -74,6 +100,12 @@ export interface ParseSink {
   trade(trade: Trade, span?: number): void;
   /** A control message: for the feed runner (shutdown notices, pongs) or the sequencer (heartbeats). */
   control(event: ControlEvent): void;
+  /** A venue book delta for `instrument` (book channel): ids and changed levels, canonical. */
+  bookDelta?(instrument: string, delta: BookDelta): void;
+  /** A book snapshot that arrived in band (OKX's legacy initial push). */
+  bookSnapshot?(instrument: string, snapshot: BookSnapshot): void;
+  /** The venue's best bid and offer (bbo channel), wire-valid. */
+  bbo?(bbo: Bbo): void;
   /** A frame that could not be read. */
   reject(rejection: Rejection): void;
 }
@@ -126,8 +158,11 @@ export interface StreamRules {
    * `last + 1` (Binance `t`, Coinbase, Kraken, OKX with spans); `none` — ids carry no order (Bybit).
    */
   readonly sequencing: 'consecutive' | 'none';
-  /** URL and messages that open a connection carrying `instruments`. */
-  connect(baseUrl: string, instruments: readonly InstrumentInfo[]): ConnectPlan;
+  /**
+   * URL and messages that open a connection carrying `instruments`, with `channels` (default: trades
+   * only; `book` and `bbo` need `VenueAdapter.books`).
+   */
+  connect(baseUrl: string, instruments: readonly InstrumentInfo[], channels?: readonly FeedChannel[]): ConnectPlan;
 }
 
 export interface ConnectPlan {

@@ -16,6 +16,8 @@ export {
   type RestRequest,
   type RestApi,
   type RestLimits,
+  type FeedChannel,
+  type BookChannels,
 } from './adapter.js';
 export * from './runner/index.js';
 export * from './sequencing/index.js';
