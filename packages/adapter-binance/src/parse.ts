@@ -1,5 +1,6 @@
 import { decimalOrReject, instrumentOrReject, rejectField, rejectFrame, valuePreview, wsTrade, type ControlEvent, type FrameParser, type InstrumentInfo, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { parseBookTickerPayload, parseDepthPayload } from './books.js';
 import { scannedTradeFrame, scanTradeFrame } from './fast-trade.js';
 import type { BinanceRequestId } from './messages.js';
 
@@ -7,7 +8,8 @@ import type { BinanceRequestId } from './messages.js';
  * Pure parsing of Binance spot stream frames into tickgate events.
  *
  * What is published: trades from `<symbol>@trade` only, raw (`/ws/…`) or wrapped in a combined-stream
- * frame. `@aggTrade` frames are reported as `ignored`: an aggregate covers the trade ids `f..l` but
+ * frame; `depthUpdate` and `@bookTicker` payloads go to `books.ts` (book deltas and the best bid and offer,
+ * for sinks that take them; `ignored` otherwise). `@aggTrade` frames are reported as `ignored`: an aggregate covers the trade ids `f..l` but
  * carries one price per taker order and its own id (`a`), so publishing it would either duplicate the
  * `@trade` stream or break the one-trade-per-venue-id contract the sequencer relies on. `@bookTicker`
  * frames are `ignored` likewise (quotes, not trades).
@@ -141,7 +143,7 @@ export function parseTradeFrameFast(raw: string, receiveTimeUs: number, sink: Pa
 }
 
 /** A frame without `e`: a control answer (raw connections only) or a `@bookTicker` payload. */
-function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: ParseSink): void {
+function parseUntyped(d: JsonObject, combined: boolean, raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap): void {
   if (!combined && 'result' in d) {
     const result = d['result'];
     const requestId = requestIdOf(d['id']);
@@ -168,8 +170,8 @@ function parseUntyped(d: JsonObject, combined: boolean, raw: string, sink: Parse
     sink.control(event);
     return;
   }
-  if (typeof d['u'] === 'number' && typeof d['s'] === 'string' && typeof d['b'] === 'string' && typeof d['a'] === 'string') {
-    sink.control({ type: 'ignored', what: 'bookTicker' });
+  if ('u' in d && 's' in d && 'b' in d && 'a' in d && 'B' in d && 'A' in d) {
+    parseBookTickerPayload(d, raw, receiveTimeUs, sink, instruments);
     return;
   }
   rejectFrame(sink, 'unknown-message', Array.isArray(d) ? 'frame or payload is not a JSON object' : 'no event type and not a control answer', raw);
@@ -222,7 +224,9 @@ export function parseFrameGeneral(raw: string, receiveTimeUs: number, sink: Pars
   if (e === 'trade') {
     parseTradePayload(d, raw, receiveTimeUs, sink, instruments, timeUnit);
   } else if (e === undefined) {
-    parseUntyped(d, combined, raw, sink);
+    parseUntyped(d, combined, raw, receiveTimeUs, sink, instruments);
+  } else if (e === 'depthUpdate') {
+    parseDepthPayload(d, raw, receiveTimeUs, sink, instruments, timeUnit);
   } else if (e === 'aggTrade') {
     sink.control({ type: 'ignored', what: 'aggTrade' });
   } else if (e === 'serverShutdown') {

@@ -1,4 +1,5 @@
-import type { ConnectPlan, InstrumentInfo, StreamRules } from '@tickgate/core';
+import type { ConnectPlan, FeedChannel, InstrumentInfo, StreamRules } from '@tickgate/core';
+import { bookTickerStreamName, depthStreamName } from './books.js';
 import type { BinanceControlRequest, BinanceRequestId } from './messages.js';
 
 /** Default public stream endpoint (also on port 443). */
@@ -12,17 +13,25 @@ export function tradeStreamName(symbol: string): string {
   return `${symbol.toLowerCase()}@trade`;
 }
 
+/** The stream of one channel of a symbol: `@trade`, `@depth@100ms` (book) or `@bookTicker` (bbo). */
+export function streamNameOf(channel: FeedChannel, symbol: string): string {
+  if (channel === 'book') return depthStreamName(symbol);
+  if (channel === 'bbo') return bookTickerStreamName(symbol);
+  return tradeStreamName(symbol);
+}
+
 /**
- * Combined-stream URL carrying the trade streams of `instruments`, with microsecond times:
+ * Combined-stream URL carrying the streams of `channels` (default trades) of `instruments`, with microsecond times:
  * `<base>/stream?streams=btcusdt@trade/ethusdt@trade&timeUnit=MICROSECOND`. Streams in the URL need no
  * subscribe messages. Throws `RangeError` above `MAX_STREAMS_PER_CONNECTION` (the caller shards).
  */
-export function buildConnectUrl(baseUrl: string, instruments: readonly InstrumentInfo[]): string {
-  if (instruments.length > MAX_STREAMS_PER_CONNECTION) {
-    throw new RangeError(`a Binance connection carries at most ${MAX_STREAMS_PER_CONNECTION} streams (asked for ${instruments.length})`);
+export function buildConnectUrl(baseUrl: string, instruments: readonly InstrumentInfo[], channels: readonly FeedChannel[] = ['trades']): string {
+  const names = instruments.flatMap((i) => channels.map((c) => streamNameOf(c, i.symbol)));
+  if (names.length > MAX_STREAMS_PER_CONNECTION) {
+    throw new RangeError(`a Binance connection carries at most ${MAX_STREAMS_PER_CONNECTION} streams (asked for ${names.length})`);
   }
   const base = baseUrl.replace(/\/+$/, '');
-  const streams = instruments.map((i) => encodeURIComponent(tradeStreamName(i.symbol)).replace(/%40/g, '@')).join('/');
+  const streams = names.map((n) => encodeURIComponent(n).replace(/%40/g, '@')).join('/');
   return streams.length > 0 ? `${base}/stream?streams=${streams}&timeUnit=MICROSECOND` : `${base}/stream?timeUnit=MICROSECOND`;
 }
 
@@ -64,7 +73,7 @@ export const binanceStream: StreamRules = {
   // The server pings every 20 s and closes the connection without a pong within a minute; `ws` answers.
   heartbeat: { kind: 'server-ping', intervalMs: 20_000, pongDeadlineMs: 60_000 },
   sequencing: 'consecutive',
-  connect(baseUrl: string, instruments: readonly InstrumentInfo[]): ConnectPlan {
-    return { url: buildConnectUrl(baseUrl, instruments), subscribe: [] };
+  connect(baseUrl: string, instruments: readonly InstrumentInfo[], channels?: readonly FeedChannel[]): ConnectPlan {
+    return { url: buildConnectUrl(baseUrl, instruments, channels), subscribe: [] };
   },
 };

@@ -1,4 +1,4 @@
-import { canonicalDecimalOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
+import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type BookLevel, type Trade } from '@tickgate/schema';
 import type { InstrumentInfo, InstrumentMap, ParseSink } from './adapter.js';
 import { ParseError, type RejectionReason } from './errors.js';
 
@@ -300,4 +300,34 @@ export function rfc3339ToMicros(value: unknown): number | undefined {
   if (i !== n) return undefined;
   const us = (Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000) * 1000 + micros;
   return us >= MIN_TIME_US && us <= MAX_TIME_US ? us : undefined;
+}
+
+/**
+ * The levels of a venue book message, `[[price, size, …], …]` with decimal strings (extra elements such
+ * as OKX's order counts are ignored), as canonical `[price, size]` (`"0.00000000"` → `"0"`), in the
+ * venue's order. A string says what is wrong instead (`3: size is not a plain decimal (got "-1")`);
+ * `allowZero: false` refuses size 0 (snapshots).
+ */
+export function bookLevelsOf(value: unknown, allowZero: boolean): BookLevel[] | string {
+  if (!Array.isArray(value)) return `not an array of levels (got ${valuePreview(value)})`;
+  const levels: BookLevel[] = new Array<BookLevel>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const row: unknown = value[i];
+    if (!Array.isArray(row) || row.length < 2) return `${i}: not a [price, size] level (got ${valuePreview(row)})`;
+    const p: unknown = row[0];
+    const q: unknown = row[1];
+    const price = typeof p === 'string' ? canonicalDecimalOrUndefined(p) : undefined;
+    if (price === undefined) return `${i}: price is not a plain positive decimal string (got ${valuePreview(p)})`;
+    const size = typeof q === 'string' ? canonicalSizeOrUndefined(q) : undefined;
+    if (size === undefined || (!allowZero && size === '0')) return `${i}: size is not a plain ${allowZero ? '' : 'positive '}decimal string (got ${valuePreview(q)})`;
+    levels[i] = [price, size];
+  }
+  return levels;
+}
+
+/** A venue update id (a non-negative safe integer in JSON, or integer text) as canonical integer text; `undefined` otherwise. */
+export function updateIdTextOf(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
+  if (typeof value === 'string') return isIntegerText(value, 30) ? value : undefined;
+  return undefined;
 }
