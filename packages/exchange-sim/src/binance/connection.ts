@@ -2,6 +2,7 @@ import { nowUs } from '../core/clock.js';
 import type { DeliveryMode } from '../core/frame-sequencer.js';
 import { SimConnection, type VenueConnectionContext } from '../core/kit/connection.js';
 import type { BookTop, SimTrade } from '../core/market.js';
+import type { BookBatch } from '../core/order-book.js';
 import { SlidingWindow } from '../core/rate-limit.js';
 import {
   SHUTDOWN_STREAM,
@@ -9,6 +10,7 @@ import {
   bookTickerPayload,
   combinedFrame,
   combinedPrefix,
+  depthUpdatePayload,
   malformFrame,
   serverShutdownPayload,
   timeIn,
@@ -107,6 +109,7 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
   /** The subscribed streams by symbol, in subscription order: trade and aggTrade streams, bookTicker streams. */
   private tradeStreamsBySymbol = new Map<string, TradeStream[]>();
   private bookStreamsBySymbol = new Map<string, string[]>();
+  private depthStreamsBySymbol = new Map<string, string[]>();
   private combined: boolean;
   private readonly microseconds: boolean;
   private readonly incoming: SlidingWindow;
@@ -167,6 +170,18 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
     for (const name of names) this.write(this.combined ? combinedFrame(name, payload) : payload);
   }
 
+  /** Send this connection a diff depth event of `batch`, if it subscribes to `@depth` or `@depth@100ms` of its symbol. */
+  deliverDepth(batch: BookBatch, mode: DeliveryMode): void {
+    const names = this.depthStreamsBySymbol.get(batch.symbol);
+    if (!names || !this.canSend()) return;
+    const payload = depthUpdatePayload(batch, timeIn(nowUs(), this.microseconds));
+    const copies = mode.kind === 'normal' ? (mode.copies ?? 1) : 1;
+    for (const name of names) {
+      const frame = this.combined ? combinedFrame(name, payload) : payload;
+      for (let copy = 0; copy < copies; copy++) this.write(frame);
+    }
+  }
+
   override stall(ms: number): void {
     super.stall(ms);
     // Nothing is sent while stalled, so no pong can be owed for pings sent before.
@@ -213,12 +228,14 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
     this.streams = [...names];
     this.tradeStreamsBySymbol = new Map();
     this.bookStreamsBySymbol = new Map();
+    this.depthStreamsBySymbol = new Map();
     for (const name of this.streams) {
       const stream = parseStreamName(name) as BinanceStream;
-      if (stream.kind === 'bookTicker') {
-        const list = this.bookStreamsBySymbol.get(stream.symbol) ?? [];
+      if (stream.kind === 'bookTicker' || stream.kind === 'depth' || stream.kind === 'depth@100ms') {
+        const bySymbol = stream.kind === 'bookTicker' ? this.bookStreamsBySymbol : this.depthStreamsBySymbol;
+        const list = bySymbol.get(stream.symbol) ?? [];
         list.push(name);
-        this.bookStreamsBySymbol.set(stream.symbol, list);
+        bySymbol.set(stream.symbol, list);
       } else {
         const list = this.tradeStreamsBySymbol.get(stream.symbol) ?? [];
         list.push({ name, kind: stream.kind, prefix: combinedPrefix(name) });
