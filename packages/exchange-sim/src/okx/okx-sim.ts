@@ -11,7 +11,7 @@ export type OkxWsOptions = OkxWsLimits & VenueWsOptions;
 /** Public REST requests per window per IP. Default 20 per 2 s (the venue's history-trades limit). */
 export type OkxRestOptions = VenueRestOptions;
 
-export const OKX_WS_DEFAULTS: OkxWsOptions = { idleTimeoutMs: 30_000, reorderFlushMs: 100 };
+export const OKX_WS_DEFAULTS: OkxWsOptions = { idleTimeoutMs: 30_000, reorderFlushMs: 100, booksSnapshot: true, booksKeepAliveMs: 60_000 };
 export const OKX_REST_DEFAULTS: OkxRestOptions = { requestsPerWindow: 20, windowMs: 2_000 };
 
 /**
@@ -52,15 +52,18 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     defaultSymbols: ['BTC-USDT'],
     resolveSymbol: resolveOkxInstrument,
     defaultSweeps: { probability: 0.3, maxTrades: 5 },
+    // One seqId per push, jumping (the channel's ids are shared with other channels at the venue).
+    bookIds: { kind: 'jump', maxJump: 20 },
     wsDefaults: OKX_WS_DEFAULTS,
     restDefaults: OKX_REST_DEFAULTS,
-    build: ({ ws, rest, seed }) => ({
+    build: ({ ws, rest, seed, faults }) => ({
       groupTrades: groupByTakerOrder,
       checkUpgrade: upgradeOnlyAt('/ws/v5/public'),
       createConnection: (ctx) => new OkxConnection(ctx, ws, seed),
       fanOut: deliverToEach,
       rest: {
-        handle: handleOkxRest,
+        handle: (req, market) => handleOkxRest(req, market, faults),
+        isSnapshot: (req) => req.url.pathname === '/api/v5/market/books',
         limiter: requestCountLimit(rest),
         tooManyRequests: (status, retryAfterSec) => withRetryAfter(okxAnswer(status, '50011', 'Too Many Requests'), retryAfterSec),
         errorAnswer: (status) =>
