@@ -66,6 +66,7 @@ export const BINANCE_WS_DEFAULTS: BinanceWsOptions = {
   maxConnectionAttempts: 300,
   connectionAttemptWindowMs: 5 * 60 * 1000,
   reorderFlushMs: 100,
+  depthIntervalMs: 1000,
 };
 
 export const BINANCE_REST_DEFAULTS: BinanceRestOptions = {

@@ -117,7 +117,7 @@ describe('Binance books on the wire', () => {
   it('streams depth diffs raw and combined, with consecutive U..u that match the truth at every u', async () => {
     const s = await start({ seed: 3 });
     const raw = await session.open(`${s.wsUrl}/ws/btcusdt@depth@100ms`);
-    const combined = await session.open(`${s.wsUrl}/stream?streams=btcusdt@depth/btcusdt@trade&timeUnit=MICROSECOND`);
+    const combined = await session.open(`${s.wsUrl}/stream?streams=btcusdt@depth@100ms/btcusdt@trade&timeUnit=MICROSECOND`);
     const initial = s.market.orderBook('BTCUSDT');
     const mine = new LocalBook();
     mine.load({ lastUpdateId: initial.updateId, bids: initial.bids.map((l) => [l.price, l.qty]), asks: initial.asks.map((l) => [l.price, l.qty]) });
@@ -134,7 +134,7 @@ describe('Binance books on the wire', () => {
     expect(String(events[0]!.E)).toHaveLength(13);
     expect(String(depthEvents(combined)[0]!.E)).toHaveLength(16);
     const wrapped = JSON.parse(combined.frames.find((f) => f.includes('depthUpdate'))!) as { stream: string };
-    expect(wrapped.stream).toBe('btcusdt@depth');
+    expect(wrapped.stream).toBe('btcusdt@depth@100ms');
     let prevU = initial.updateId;
     for (const e of events) {
       expect(e.U).toBe(prevU + 1);
@@ -147,6 +147,37 @@ describe('Binance books on the wire', () => {
       expect(mine.matches(s.market.bookAt('BTCUSDT', e.u))).toBe(true);
     }
     expect(depthEvents(combined).map((e) => e.u)).toEqual(events.map((e) => e.u));
+  });
+
+  it('gathers @depth events over depthIntervalMs, one event per interval, and keeps gaps visible', async () => {
+    const s = await start({ seed: 5, ws: { depthIntervalMs: 150 } });
+    const slow = await session.open(`${s.wsUrl}/stream?streams=btcusdt@depth`);
+    const fast = await session.open(`${s.wsUrl}/ws/btcusdt@depth@100ms`);
+    const initial = s.market.orderBook('BTCUSDT');
+    const made = [1, 2, 3, 4].map((n) => s.market.changeBook('BTCUSDT', n)!);
+    await fast.until(() => depthEvents(fast).length === 4);
+    expect(depthEvents(slow)).toHaveLength(0); // still gathering
+    await slow.until(() => depthEvents(slow).length === 1);
+    const [event] = depthEvents(slow);
+    expect((JSON.parse(slow.frames[0]!) as { stream: string }).stream).toBe('btcusdt@depth');
+    expect([event!.U, event!.u]).toEqual([made[0]!.firstUpdateId, made[3]!.lastUpdateId]);
+    const mine = new LocalBook();
+    mine.load({ lastUpdateId: initial.updateId, bids: initial.bids.map((l) => [l.price, l.qty]), asks: initial.asks.map((l) => [l.price, l.qty]) });
+    mine.apply(event!);
+    expect(mine.matches(s.market.orderBook('BTCUSDT'))).toBe(true);
+    // A dropped delta inside an interval: the events before and after it are not merged across the gap.
+    s.faults.skipBookDeltas(1, { symbol: 'BTCUSDT' });
+    const next = [1, 1, 1].map(() => s.market.changeBook('BTCUSDT', 1)!);
+    const beforeGap = s.market.changeBook('BTCUSDT', 1)!;
+    s.faults.skipBookDeltas(1);
+    const afterGap = [s.market.changeBook('BTCUSDT', 1)!, s.market.changeBook('BTCUSDT', 1)!];
+    await slow.until(() => depthEvents(slow).length === 3);
+    const [, a, b] = depthEvents(slow);
+    expect([a!.U, a!.u]).toEqual([next[1]!.firstUpdateId, beforeGap.lastUpdateId]);
+    expect([b!.U, b!.u]).toEqual([afterGap[1]!.firstUpdateId, afterGap[1]!.lastUpdateId]);
+    mine.apply(a!);
+    mine.apply(b!);
+    expect(mine.gaps).toBe(2);
   });
 
   it('agrees with the trade stream: a trade consumes the level it prints at', async () => {
@@ -239,7 +270,7 @@ describe('Binance books on the wire', () => {
 describe('Binance book faults', () => {
   it('drops, duplicates and reorders depth events; the affected ids are listed', async () => {
     const s = await start();
-    const client = await session.open(`${s.wsUrl}/ws/btcusdt@depth`);
+    const client = await session.open(`${s.wsUrl}/ws/btcusdt@depth@100ms`);
     s.faults.skipBookDeltas(1).duplicateBookDeltas(1).reorderBookDeltas(2);
     const made = [1, 2, 3, 4, 5].map(() => s.market.changeBook('BTCUSDT', 1)!);
     await client.until(() => depthEvents(client).length >= 5);
@@ -294,7 +325,7 @@ describe('Binance book faults', () => {
 
   it('restarts update ids: the next event starts again from 1 and REST follows', async () => {
     const s = await start();
-    const client = await session.open(`${s.wsUrl}/ws/btcusdt@depth`);
+    const client = await session.open(`${s.wsUrl}/ws/btcusdt@depth@100ms`);
     for (let i = 0; i < 5; i++) s.market.changeBook('BTCUSDT', 2);
     const before = s.market.bookUpdateId('BTCUSDT');
     const res = (await (await fetch(`${s.restUrl}/__sim/faults`, { method: 'POST', body: JSON.stringify({ type: 'bookRestart' }) })).json()) as { ok: boolean };

@@ -100,6 +100,35 @@ export interface BookGrid {
 
 const EXACT_LIMIT = 2 ** 53;
 
+/** Bids first, high to low, then asks low to high (prices are 8-decimal strings: by length, then text). */
+function compareChanges(a: BookChange, b: BookChange): number {
+  if (a.side !== b.side) return a.side === 'bid' ? -1 : 1;
+  const byValue = a.price.length - b.price.length || (a.price < b.price ? -1 : a.price > b.price ? 1 : 0);
+  return a.side === 'bid' ? -byValue : byValue;
+}
+
+/**
+ * Consecutive batches of one symbol as one (a slower stream's event): ids from the first to the last, each
+ * level's last state. The batches must chain (`firstUpdateId` = previous `lastUpdateId` + 1).
+ */
+export function mergeBookBatches(batches: readonly BookBatch[]): BookBatch {
+  const first = batches[0];
+  const last = batches[batches.length - 1];
+  if (!first || !last) throw new Error('nothing to merge');
+  const levels = new Map<string, BookChange>();
+  for (const b of batches) for (const c of b.changes) levels.set(`${c.side}:${c.price}`, c);
+  return {
+    symbol: first.symbol,
+    prevUpdateId: first.prevUpdateId,
+    firstUpdateId: first.firstUpdateId,
+    lastUpdateId: last.lastUpdateId,
+    timeUs: last.timeUs,
+    changes: [...levels.values()].sort(compareChanges),
+    cause: batches.some((b) => b.cause === 'trades') ? 'trades' : 'orders',
+    afterRestart: batches.some((b) => b.afterRestart),
+  };
+}
+
 function unitsText(count: number, unitNumber: number, unit: bigint): string {
   const units = count * unitNumber;
   return units < EXACT_LIMIT ? formatSafeUnits(units) : formatUnits(BigInt(count) * unit);
@@ -369,10 +398,7 @@ export class SimOrderBook {
   }
 
   private compareChange(a: BookChange, b: BookChange): number {
-    if (a.side !== b.side) return a.side === 'bid' ? -1 : 1;
-    // Same side, same grid: 8-decimal strings compare by length, then text.
-    const byValue = a.price.length - b.price.length || (a.price < b.price ? -1 : a.price > b.price ? 1 : 0);
-    return a.side === 'bid' ? -byValue : byValue;
+    return compareChanges(a, b);
   }
 
   private viewOf(sides: Record<BookSide, Map<number, Level>>, updateId: number): BookView {
