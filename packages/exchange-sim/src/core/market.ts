@@ -469,13 +469,6 @@ export class Market {
     };
   }
 
-  /** How many orders rest at the best level of `side` (0 when the side is empty or books are off). */
-  bestOrders(symbol: string, side: BookSide): number {
-    const orderBook = this.require(symbol).orderBook;
-    const best = orderBook?.best(side);
-    return best && orderBook ? (orderBook.at(side, best.ticks)?.orders ?? 0) : 0;
-  }
-
   private requireBook(symbol: string): SimOrderBook {
     const book = this.require(symbol).orderBook;
     if (!book) throw new Error('order books are off (start the market with the books option)');

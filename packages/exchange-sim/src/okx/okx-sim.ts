@@ -18,6 +18,8 @@ export const OKX_REST_DEFAULTS: OkxRestOptions = { requestsPerWindow: 20, window
  * Options of `startOkxSim`.
  * - `symbols`: Instruments; default `['BTC-USDT']`. Known: BTC-USDT, ETH-USDT, SOL-USDT.
  * - `sweeps`: Taker orders filling several trades (one `trades` push with `count` > 1). Default 0.3 / up to 5.
+ * - `books`: L2 order books (`books` and `bbo-tbt` channels, REST `/api/v5/market/books`); `seqId` jumps by 1..20
+ *   per push. `ws.booksSnapshot` (default true) and `ws.booksKeepAliveMs` (default 60 s) shape the `books` channel.
  */
 export type OkxSimOptions = VenueSimOptions<OkxWsOptions, OkxRestOptions>;
 
@@ -45,7 +47,7 @@ export function resolveOkxInstrument(input: VenueSymbolInput): SymbolSpec {
   return resolveCheckedSymbol(input, RULES);
 }
 
-/** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`) and public REST. */
+/** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`; with books `books`, `bbo-tbt`) and public REST. */
 export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> {
   return startVenueSim(options, {
     venue: 'okx',

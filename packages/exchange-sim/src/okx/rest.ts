@@ -100,8 +100,7 @@ export function handleOkxRest(req: VenueRestRequest, market: Market, faults?: Fa
       case '/api/v5/market/books': {
         // `data[0]` carries `seqId` after `ts`: inferred from the new sync procedure (not seen in a response).
         const spec = instrument(params, market);
-        const raw = params.get('sz');
-        const sz = raw === null || raw === '' ? OKX_BOOKS_DEFAULT_SZ : intParam(params, 'sz') ?? OKX_BOOKS_DEFAULT_SZ;
+        const sz = intParam(params, 'sz') ?? OKX_BOOKS_DEFAULT_SZ;
         if (sz < 1) throw new OkxError('51000', 'Parameter sz error');
         if (!market.booksEnabled) throw new OkxError('51000', 'Order books are off in this simulator (start it with books).');
         const behind = faults?.decideSnapshot(spec.symbol);
