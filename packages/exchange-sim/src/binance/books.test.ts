@@ -150,7 +150,7 @@ describe('Binance books on the wire', () => {
   });
 
   it('gathers @depth events over depthIntervalMs, one event per interval, and keeps gaps visible', async () => {
-    const s = await start({ seed: 5, ws: { depthIntervalMs: 150 } });
+    const s = await start({ seed: 5, ws: { depthIntervalMs: 400 } });
     const slow = await session.open(`${s.wsUrl}/stream?streams=btcusdt@depth`);
     const fast = await session.open(`${s.wsUrl}/ws/btcusdt@depth@100ms`);
     const initial = s.market.orderBook('BTCUSDT');

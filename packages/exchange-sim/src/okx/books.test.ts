@@ -129,6 +129,19 @@ describe('OKX books on the wire', () => {
     expect([...jumps].some((j) => j > 1)).toBe(true);
   });
 
+  it('gives every connection the same seqIds for an instrument', async () => {
+    const s = await start({ seed: 11 });
+    const one = await subscribe(s, 'books');
+    s.market.changeBook('BTC-USDT', 2);
+    const two = await subscribe(s, 'books');
+    for (let i = 0; i < 5; i++) s.market.changeBook('BTC-USDT', 2);
+    await one.until(() => pushes(one, 'books').length === 7);
+    await two.until(() => pushes(two, 'books').length === 6);
+    const ids = (c: TestClient) => pushes(c, 'books').filter((p) => p.action === 'update').map((p) => [p.data[0]!.prevSeqId, p.data[0]!.seqId]);
+    expect(ids(two)).toEqual(ids(one).slice(1));
+    expect(pushes(two, 'books')[0]!.data[0]!.seqId).toBe(ids(one)[0]![1]);
+  });
+
   it('can leave the snapshot out: the book comes from REST with seqId (the new procedure)', async () => {
     const s = await start({ ws: { booksSnapshot: false }, seed: 6 });
     s.market.changeBook('BTC-USDT', 2);
