@@ -31,6 +31,15 @@ describe('parseCli', () => {
     });
   });
 
+  it('reads the book flags, for the venues with books only', () => {
+    expect(parseCli(['--books'])).toMatchObject({ options: { books: true } });
+    expect(parseCli(['--venue', 'okx', '--books', '--book-interval-ms', '50'])).toMatchObject({ venue: 'okx', options: { books: { intervalMs: 50 } } });
+    expect(parseCli([])).not.toHaveProperty('options.books');
+    expect(() => parseCli(['--book-interval-ms', '50'])).toThrow(/--books/);
+    expect(() => parseCli(['--venue', 'kraken', '--books'])).toThrow(/--books/);
+    expect(USAGE).toContain('--books');
+  });
+
   it('names the bad flag', () => {
     expect(() => parseCli(['--port', 'abc'])).toThrow(/--port/);
     expect(() => parseCli(['--skip-prob', '2'])).toThrow(/--skip-prob/);

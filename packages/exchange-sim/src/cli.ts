@@ -26,6 +26,9 @@ Market
   --trade-id-start <n>            first trade id (default 1)
   --agg-trade-id-start <n>        first aggregate trade id (default 1)
   --history-size <n>              trades kept per symbol for REST (default 1000000)
+  --books                         L2 order books (binance and okx): depth / books channels, REST snapshots,
+                                  trades taken from the book
+  --book-interval-ms <ms>         with --books: one batch of random book changes per symbol this often (100)
 
 WebSocket rules (venue values by default)
   --ping-interval-ms <ms>         server ping period (20000)
@@ -90,6 +93,8 @@ const FLAGS = {
   'trade-id-start': { type: 'string' },
   'agg-trade-id-start': { type: 'string' },
   'history-size': { type: 'string' },
+  books: { type: 'boolean' },
+  'book-interval-ms': { type: 'string' },
   'ping-interval-ms': { type: 'string' },
   'pong-timeout-ms': { type: 'string' },
   'lifetime-ms': { type: 'string' },
@@ -183,6 +188,9 @@ export function parseCli(argv: readonly string[]): CliResult {
   if (venue !== 'binance' && (Object.keys(ws).length > 0 || Object.keys(rest).length > 0)) {
     throw new Error(`--venue ${venue}: the WebSocket and REST rule flags apply to binance only`);
   }
+  const bookIntervalMs = int('book-interval-ms');
+  if (bookIntervalMs !== undefined && !values.books) throw new Error('--book-interval-ms needs --books');
+  if (values.books && venue !== 'binance' && venue !== 'okx') throw new Error(`--books: order books are simulated for binance and okx only, not ${venue}`);
   const seedText = values.seed;
   const options: BinanceSimOptions = {
     ...defined({
@@ -199,6 +207,7 @@ export function parseCli(argv: readonly string[]): CliResult {
     ...(Object.keys(ws).length > 0 ? { ws } : {}),
     ...(Object.keys(rest).length > 0 ? { rest } : {}),
     ...(Object.keys(chaos).length > 0 ? { chaos } : {}),
+    ...(values.books ? { books: bookIntervalMs !== undefined ? { intervalMs: bookIntervalMs } : true } : {}),
   };
   return venue === 'binance' ? { help: false, options } : { help: false, venue, options };
 }

@@ -44,7 +44,7 @@ describe('package entry points', () => {
   it('serve the kit alone on ./kit, and in the whole', async () => {
     const kit = await load('./kit');
     const whole = await load('.');
-    for (const name of ['startVenueSim', 'VenueConnection', 'SimConnection', 'Market', 'Faults', 'createBatchDriver', 'requestCountLimit', 'deliverToEach']) {
+    for (const name of ['startVenueSim', 'VenueConnection', 'SimConnection', 'Market', 'Faults', 'createBatchDriver', 'requestCountLimit', 'deliverToEach', 'SimOrderBook']) {
       expect(typeof kit[name], name).toBe('function');
       expect(whole[name]).toBe(kit[name]);
     }

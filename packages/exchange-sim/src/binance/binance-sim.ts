@@ -2,7 +2,7 @@ import { nowUs } from '../core/clock.js';
 import type { ChaosOptions } from '../core/faults.js';
 import { clientIp } from '../core/http-util.js';
 import type { TradeFanOut } from '../core/kit/fan-out.js';
-import { startVenueSim, type VenueConnections, type VenueSim, type VenueSimState, type VenueWsOptions } from '../core/kit/start.js';
+import { startVenueSim, type VenueBookOptions, type VenueConnections, type VenueSim, type VenueSimState, type VenueWsOptions } from '../core/kit/start.js';
 import type { Market } from '../core/market.js';
 import { KeyedSlidingWindow, WeightBudget } from '../core/rate-limit.js';
 import { BinanceConnection, TradePayloads, type BinanceWsLimits, type ConnectionInfo, type TradeStream } from './connection.js';
@@ -35,6 +35,11 @@ export interface BinanceSimOptions {
   readonly rest?: Partial<BinanceRestOptions>;
   /** Random faults from the start. */
   readonly chaos?: ChaosOptions;
+  /**
+   * L2 order books (off by default): `@depth@100ms` / `@depth` diff streams, REST `/api/v3/depth`, and a
+   * `@bookTicker` from the book's best levels. `true` for the defaults.
+   */
+  readonly books?: boolean | VenueBookOptions;
 }
 
 export interface BinanceWsOptions extends BinanceWsLimits, VenueWsOptions {
@@ -61,6 +66,7 @@ export const BINANCE_WS_DEFAULTS: BinanceWsOptions = {
   maxConnectionAttempts: 300,
   connectionAttemptWindowMs: 5 * 60 * 1000,
   reorderFlushMs: 100,
+  depthIntervalMs: 1000,
 };
 
 export const BINANCE_REST_DEFAULTS: BinanceRestOptions = {
@@ -108,6 +114,7 @@ function binanceFanOut(connections: ReadonlyMap<number, BinanceConnection>, mark
     return targets;
   };
   const payloads = new TradePayloads();
+  const lastTop = new Map<string, string>();
   return {
     batchStart(symbol) {
       batchSymbol = symbol;
@@ -125,8 +132,21 @@ function binanceFanOut(connections: ReadonlyMap<number, BinanceConnection>, mark
     batchEnd(symbol) {
       batchSymbol = undefined;
       batchTargets = undefined;
+      // With books, the book ticker follows the book's batches instead (`bookChanged`).
+      if (market.booksEnabled) return;
       const book = market.book(symbol);
       for (const connection of connections.values()) connection.deliverBook(symbol, book);
+    },
+    bookDelta(batch, mode) {
+      for (const connection of connections.values()) connection.deliverDepth(batch, mode);
+    },
+    bookChanged(batch) {
+      // Real time: a book ticker whenever the best bid or ask (price or quantity) changed.
+      const top = market.book(batch.symbol);
+      const key = `${top.bidPrice}/${top.bidQty}/${top.askPrice}/${top.askQty}`;
+      if (lastTop.get(batch.symbol) === key) return;
+      lastTop.set(batch.symbol, key);
+      for (const connection of connections.values()) connection.deliverBook(batch.symbol, top);
     },
   };
 }
@@ -143,7 +163,8 @@ export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<
     resolveSymbol,
     wsDefaults: BINANCE_WS_DEFAULTS,
     restDefaults: BINANCE_REST_DEFAULTS,
-    build: ({ ws, rest, market }) => {
+    bookIds: { kind: 'per-change' },
+    build: ({ ws, rest, market, faults }) => {
       const attempts = new KeyedSlidingWindow(ws.maxConnectionAttempts, ws.connectionAttemptWindowMs);
       const budget = new WeightBudget({ limit: rest.weightLimit, windowMs: rest.weightWindowMs, banMs: rest.banMs });
       return {
@@ -160,7 +181,7 @@ export async function startBinanceSim(options: BinanceSimOptions = {}): Promise<
           return parsed.ok ? new BinanceConnection(ctx, parsed.value, ws) : undefined;
         },
         fanOut: (connections) => binanceFanOut(connections, market, aggIdOf),
-        rest: binanceRestRoutes({ market, budget, aggIdOf, tradeIdOf }),
+        rest: binanceRestRoutes({ market, budget, aggIdOf, tradeIdOf, faults }),
       };
     },
   });

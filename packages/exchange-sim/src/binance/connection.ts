@@ -2,6 +2,7 @@ import { nowUs } from '../core/clock.js';
 import type { DeliveryMode } from '../core/frame-sequencer.js';
 import { SimConnection, type VenueConnectionContext } from '../core/kit/connection.js';
 import type { BookTop, SimTrade } from '../core/market.js';
+import { mergeBookBatches, type BookBatch } from '../core/order-book.js';
 import { SlidingWindow } from '../core/rate-limit.js';
 import {
   SHUTDOWN_STREAM,
@@ -9,6 +10,7 @@ import {
   bookTickerPayload,
   combinedFrame,
   combinedPrefix,
+  depthUpdatePayload,
   malformFrame,
   serverShutdownPayload,
   timeIn,
@@ -30,6 +32,8 @@ export interface BinanceWsLimits {
   readonly messageWindowMs: number;
   /** Streams per connection. Venue: 1024. */
   readonly maxStreams: number;
+  /** `<symbol>@depth` gathers the book batches of this long into one event. Venue: 1000 ms. */
+  readonly depthIntervalMs?: number;
 }
 
 /**
@@ -107,6 +111,10 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
   /** The subscribed streams by symbol, in subscription order: trade and aggTrade streams, bookTicker streams. */
   private tradeStreamsBySymbol = new Map<string, TradeStream[]>();
   private bookStreamsBySymbol = new Map<string, string[]>();
+  private depthStreamsBySymbol = new Map<string, string[]>();
+  private slowDepthStreamsBySymbol = new Map<string, string[]>();
+  /** Batches gathered for the `@depth` streams of a symbol, and the timer that sends them. */
+  private readonly slowDepth = new Map<string, { batches: BookBatch[]; timer: NodeJS.Timeout }>();
   private combined: boolean;
   private readonly microseconds: boolean;
   private readonly incoming: SlidingWindow;
@@ -167,6 +175,49 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
     for (const name of names) this.write(this.combined ? combinedFrame(name, payload) : payload);
   }
 
+  /** Send this connection a diff depth event of `batch`, if it subscribes to `@depth` or `@depth@100ms` of its symbol. */
+  deliverDepth(batch: BookBatch, mode: DeliveryMode): void {
+    const copies = mode.kind === 'normal' ? (mode.copies ?? 1) : 1;
+    const fast = this.depthStreamsBySymbol.get(batch.symbol);
+    if (fast && this.canSend()) this.writeDepth(fast, batch, copies);
+    if (this.slowDepthStreamsBySymbol.has(batch.symbol)) for (let copy = 0; copy < copies; copy++) this.gatherSlow(batch);
+  }
+
+  /**
+   * `@depth`: batches are gathered for `depthIntervalMs` and sent as one event (`U` of the first, `u` of the
+   * last, each level's last size). A batch that does not follow the gathered ones (after a dropped,
+   * duplicated or reordered delta) sends what was gathered first, so that the gap stays visible.
+   */
+  private gatherSlow(batch: BookBatch): void {
+    const pending = this.slowDepth.get(batch.symbol);
+    const last = pending?.batches[pending.batches.length - 1];
+    if (pending && last && batch.firstUpdateId !== last.lastUpdateId + 1) this.flushSlow(batch.symbol);
+    const open = this.slowDepth.get(batch.symbol);
+    if (open) {
+      open.batches.push(batch);
+      return;
+    }
+    const timer = this.after(this.limits.depthIntervalMs ?? 1000, () => this.flushSlow(batch.symbol));
+    this.slowDepth.set(batch.symbol, { batches: [batch], timer });
+  }
+
+  private flushSlow(symbol: string): void {
+    const pending = this.slowDepth.get(symbol);
+    if (!pending) return;
+    this.slowDepth.delete(symbol);
+    this.cancel(pending.timer);
+    const names = this.slowDepthStreamsBySymbol.get(symbol);
+    if (names && this.canSend()) this.writeDepth(names, mergeBookBatches(pending.batches), 1);
+  }
+
+  private writeDepth(names: readonly string[], batch: BookBatch, copies: number): void {
+    const payload = depthUpdatePayload(batch, timeIn(nowUs(), this.microseconds));
+    for (const name of names) {
+      const frame = this.combined ? combinedFrame(name, payload) : payload;
+      for (let copy = 0; copy < copies; copy++) this.write(frame);
+    }
+  }
+
   override stall(ms: number): void {
     super.stall(ms);
     // Nothing is sent while stalled, so no pong can be owed for pings sent before.
@@ -213,12 +264,16 @@ export class BinanceConnection extends SimConnection<ConnectionInfo> {
     this.streams = [...names];
     this.tradeStreamsBySymbol = new Map();
     this.bookStreamsBySymbol = new Map();
+    this.depthStreamsBySymbol = new Map();
+    this.slowDepthStreamsBySymbol = new Map();
     for (const name of this.streams) {
       const stream = parseStreamName(name) as BinanceStream;
-      if (stream.kind === 'bookTicker') {
-        const list = this.bookStreamsBySymbol.get(stream.symbol) ?? [];
+      if (stream.kind === 'bookTicker' || stream.kind === 'depth' || stream.kind === 'depth@100ms') {
+        const bySymbol =
+          stream.kind === 'bookTicker' ? this.bookStreamsBySymbol : stream.kind === 'depth' ? this.slowDepthStreamsBySymbol : this.depthStreamsBySymbol;
+        const list = bySymbol.get(stream.symbol) ?? [];
         list.push(name);
-        this.bookStreamsBySymbol.set(stream.symbol, list);
+        bySymbol.set(stream.symbol, list);
       } else {
         const list = this.tradeStreamsBySymbol.get(stream.symbol) ?? [];
         list.push({ name, kind: stream.kind, prefix: combinedPrefix(name) });

@@ -12,6 +12,8 @@ export {
 } from './binance-sim.js';
 export type { BinanceConnection, ConnectionInfo, BinanceWsLimits } from './connection.js';
 export { resolveSymbol, type SymbolInput } from './symbols.js';
+export { depthWeight, DEPTH_DEFAULT_LIMIT, DEPTH_MAX_LIMIT } from './rest.js';
 export { parseStreamName, parseStreamUrl, type BinanceStream, type BinanceStreamKind } from './stream-names.js';
 // The shared types a simulator handle shows.
+export type { BookBatch, BookLevel, BookView, VenueBookOptions } from '../core/index.js';
 export type { Faults, Market, SimTrade, SymbolSpec } from '../core/index.js';

@@ -1,5 +1,6 @@
 import type { MalformedKind } from '../core/faults.js';
 import type { BookTop, SimTrade } from '../core/market.js';
+import type { BookBatch, BookView } from '../core/order-book.js';
 
 /** Times in a payload: milliseconds (default) or microseconds (`timeUnit=MICROSECOND`). */
 export function timeIn(timeUs: number, microseconds: boolean): number {
@@ -88,6 +89,23 @@ export function aggTradePayload(trade: SimTrade, aggId: number, eventTime: numbe
 /** `<symbol>@bookTicker` payload (no event type or time). */
 export function bookTickerPayload(symbol: string, book: BookTop): string {
   return JSON.stringify({ u: book.updateId, s: symbol, b: book.bidPrice, B: book.bidQty, a: book.askPrice, A: book.askQty });
+}
+
+/**
+ * `<symbol>@depth[@100ms]` diff event: `{"e":"depthUpdate","E","s","U","u","b","a"}`, levels as
+ * `[price, quantity]` 8-decimal strings, quantity absolute (`"0.00000000"` removes the level).
+ */
+export function depthUpdatePayload(batch: BookBatch, eventTime: number): string {
+  const b: [string, string][] = [];
+  const a: [string, string][] = [];
+  for (const c of batch.changes) (c.side === 'bid' ? b : a).push([c.price, c.qty]);
+  return JSON.stringify({ e: 'depthUpdate', E: eventTime, s: batch.symbol, U: batch.firstUpdateId, u: batch.lastUpdateId, b, a });
+}
+
+/** REST `/api/v3/depth` body: `{"lastUpdateId","bids","asks"}`, at most `limit` levels per side. */
+export function depthSnapshotBody(book: BookView, limit: number): string {
+  const rows = (levels: BookView['bids']) => levels.slice(0, limit).map((l) => [l.price, l.qty]);
+  return JSON.stringify({ lastUpdateId: book.updateId, bids: rows(book.bids), asks: rows(book.asks) });
 }
 
 /** The server-shutdown notice. */

@@ -10,9 +10,9 @@ describe('Binance on the venue kit', () => {
   it('answers an unknown path or method before REST faults and the weight budget', async () => {
     const s = session.keep(await startBinanceSim());
     s.faults.restErrors({ requests: 1 });
-    const unknown = await fetch(`${s.restUrl}/api/v3/depth?symbol=BTCUSDT`);
+    const unknown = await fetch(`${s.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ code: -1000, msg: 'Unknown path /api/v3/depth' });
+    expect(await unknown.json()).toEqual({ code: -1000, msg: 'Unknown path /api/v3/klines' });
     expect(unknown.headers.get('x-mbx-used-weight-1m')).toBeNull();
     const post = await fetch(`${s.restUrl}/api/v3/ping`, { method: 'POST' });
     expect(post.status).toBe(405);

@@ -40,7 +40,7 @@ describe('live control requests', () => {
     expect(JSON.parse(answer({ method: 'PUBLISH', id: 8 }).response)).toMatchObject({ code: 2, id: 8 });
     expect(JSON.parse(answer({ params: [], id: 9 }).response)).toMatchObject({ code: 2, msg: 'Invalid request: missing field `method`', id: 9 });
     expect(JSON.parse(answer({ method: 'SUBSCRIBE', params: ['BTCUSDT@trade'], id: 10 }).response)).toMatchObject({ code: 2, id: 10 });
-    expect(JSON.parse(answer({ method: 'SUBSCRIBE', params: ['btcusdt@depth'], id: 11 }).response)).toMatchObject({ code: 2 });
+    expect(JSON.parse(answer({ method: 'SUBSCRIBE', params: ['btcusdt@kline_1m'], id: 11 }).response)).toMatchObject({ code: 2 });
     expect(JSON.parse(answer([1, 2]).response)).toMatchObject({ code: 2 });
   });
 

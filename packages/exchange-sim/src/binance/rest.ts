@@ -1,9 +1,10 @@
 import { nowUs } from '../core/clock.js';
 import { formatUnits, toUnits } from '../core/fixed-point.js';
 import type { RestLimiter, VenueRestAnswer, VenueRestRequest, VenueRestRoutes } from '../core/kit/rest.js';
+import type { Faults } from '../core/faults.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
 import type { WeightBudget } from '../core/rate-limit.js';
-import { timeIn } from './messages.js';
+import { depthSnapshotBody, timeIn } from './messages.js';
 
 export const WEIGHT_HEADER = 'X-MBX-USED-WEIGHT-1M';
 export const TIME_UNIT_HEADER = 'x-mbx-time-unit';
@@ -16,6 +17,27 @@ export interface BinanceRestContext {
   /** Aggregate id of a trade id, and back (one aggregate per trade). */
   readonly aggIdOf: (tradeId: number) => number;
   readonly tradeIdOf: (aggId: number) => number;
+  /** Asked for stale snapshots (book faults); without it every snapshot is current. */
+  readonly faults?: Faults;
+}
+
+/** `/api/v3/depth` limits: default 100, larger values clamped to 5000. */
+export const DEPTH_DEFAULT_LIMIT = 100;
+export const DEPTH_MAX_LIMIT = 5000;
+
+/** Request weight of `/api/v3/depth` by the (clamped) limit: 1–100 → 5, 101–500 → 25, 501–1000 → 50, 1001–5000 → 250. */
+export function depthWeight(limit: number): number {
+  if (limit <= 100) return 5;
+  if (limit <= 500) return 25;
+  if (limit <= 1000) return 50;
+  return 250;
+}
+
+/** The requested depth limit: default 100, at least 1, clamped to 5000. */
+function depthLimit(params: URLSearchParams): number {
+  const limit = integerParam(params, 'limit') ?? DEPTH_DEFAULT_LIMIT;
+  if (limit < 1) throw new ApiError(400, -1130, "Data sent for parameter 'limit' is not valid.");
+  return Math.min(limit, DEPTH_MAX_LIMIT);
 }
 
 /** A Binance error answer. */
@@ -36,7 +58,15 @@ interface Request {
 
 interface Endpoint {
   weight(params: URLSearchParams): number;
+  /** The answer: a value to serialize, or an already serialized body (`{ raw }`). */
   handle(request: Request, ctx: BinanceRestContext): unknown;
+  /** A book snapshot (book-only REST faults apply). */
+  readonly snapshot?: boolean;
+}
+
+/** An answer body written by the endpoint itself. */
+class RawBody {
+  constructor(readonly text: string) {}
 }
 
 const illegal = (name: string, range = '^[0-9]{1,20}$') =>
@@ -205,6 +235,29 @@ export const ENDPOINTS: Record<string, Endpoint> = {
       return trades.map((t) => tradeJson(t, r.microseconds));
     },
   },
+  '/api/v3/depth': {
+    snapshot: true,
+    weight: (p) => {
+      try {
+        return depthWeight(depthLimit(p));
+      } catch {
+        return depthWeight(DEPTH_DEFAULT_LIMIT);
+      }
+    },
+    handle: (r, ctx) => {
+      const spec = symbolParam(r.params, ctx.market);
+      const limit = depthLimit(r.params);
+      const status = r.params.get('symbolStatus');
+      if (status !== null) {
+        if (!/^(TRADING|HALT|BREAK)$/.test(status)) throw illegal('symbolStatus', '^(TRADING|HALT|BREAK)$');
+        if (status !== spec.status) throw new ApiError(400, -1220, "The symbol's status does not match the requested symbolStatus.");
+      }
+      if (!ctx.market.booksEnabled) throw new ApiError(400, -1000, 'Order books are off in this simulator (start it with books).');
+      const behind = ctx.faults?.decideSnapshot(spec.symbol);
+      const book = behind === undefined ? ctx.market.orderBook(spec.symbol) : ctx.market.bookBehind(spec.symbol, behind);
+      return new RawBody(depthSnapshotBody(book, limit));
+    },
+  },
   '/api/v3/aggTrades': {
     weight: () => 4,
     handle: (r, ctx) => {
@@ -274,7 +327,8 @@ function handle(req: VenueRestRequest, ctx: BinanceRestContext): VenueRestAnswer
       throw new ApiError(400, -1100, `Invalid value for header X-MBX-TIME-UNIT: ${unitText}`);
     }
     const microseconds = unitText !== undefined && /^MICROSECOND$/i.test(unitText);
-    return answer(200, endpoint.handle({ params: req.url.searchParams, microseconds }, ctx));
+    const result = endpoint.handle({ params: req.url.searchParams, microseconds }, ctx);
+    return result instanceof RawBody ? { status: 200, body: result.text } : answer(200, result);
   } catch (error) {
     if (error instanceof ApiError) return answer(error.status, { code: error.code, msg: error.message });
     throw error;
@@ -298,5 +352,6 @@ export function binanceRestRoutes(ctx: BinanceRestContext): VenueRestRoutes {
     tooManyRequests: (status, retryAfterSec, _source, untilMs) => answer(status, limitBody(status, ctx.budget.options.limit, untilMs), { 'Retry-After': String(retryAfterSec) }),
     errorAnswer: (status) => answer(status, FORCED_BODIES[status] ?? FORCED_BODIES[500]),
     headers: (req) => ({ [WEIGHT_HEADER]: String(ctx.budget.used(req.ip)) }),
+    isSnapshot: (req) => ENDPOINTS[req.url.pathname]?.snapshot === true,
   };
 }

@@ -1,5 +1,5 @@
-/** The stream kinds this simulator serves. */
-export type BinanceStreamKind = 'trade' | 'aggTrade' | 'bookTicker';
+/** The stream kinds this simulator serves (`depth` and `depth@100ms`: diff depth, with books on). */
+export type BinanceStreamKind = 'trade' | 'aggTrade' | 'bookTicker' | 'depth' | 'depth@100ms';
 
 export interface BinanceStream {
   /** As written by the client, e.g. `btcusdt@trade`. */
@@ -9,7 +9,7 @@ export interface BinanceStream {
   readonly kind: BinanceStreamKind;
 }
 
-const STREAM_RE = /^([a-z0-9]{2,20})@(trade|aggTrade|bookTicker)$/;
+const STREAM_RE = /^([a-z0-9]{2,20})@(trade|aggTrade|bookTicker|depth|depth@100ms)$/;
 
 /** Read a stream name (`<lowercase symbol>@<kind>`); undefined when it is not one this venue serves. */
 export function parseStreamName(name: string): BinanceStream | undefined {

@@ -24,6 +24,11 @@ export type FaultAction =
   | { type: 'restLatency'; ms: number; requests?: number; durationMs?: number }
   | { type: 'restError'; status?: number; requests?: number; durationMs?: number }
   | { type: 'rest429' | 'rest418'; retryAfterSec?: number; requests?: number; durationMs?: number }
+  | { type: 'bookSkip' | 'bookDuplicate' | 'bookReorder'; count?: number; symbol?: string }
+  | { type: 'staleSnapshot'; requests?: number; symbol?: string; batchesBehind?: number }
+  | { type: 'snapshotLatency'; ms: number; requests?: number; durationMs?: number }
+  | { type: 'snapshot429'; retryAfterSec?: number; requests?: number; durationMs?: number }
+  | { type: 'bookRestart'; symbol?: string }
   | ({ type: 'chaos' } & ChaosOptions)
   | { type: 'reset' };
 
@@ -83,6 +88,32 @@ export function applyFaultAction(faults: Faults, action: FaultAction): unknown {
       else faults.restBan(scope);
       return { queued: true };
     }
+    case 'bookSkip':
+      faults.skipBookDeltas(count(1), symbol);
+      return { queued: count(1) };
+    case 'bookDuplicate':
+      faults.duplicateBookDeltas(count(1), symbol);
+      return { queued: count(1) };
+    case 'bookReorder':
+      faults.reorderBookDeltas(count(2), symbol);
+      return { queued: count(2) };
+    case 'staleSnapshot':
+      faults.staleSnapshots({
+        ...symbol,
+        ...(typeof a['requests'] === 'number' ? { requests: a['requests'] } : {}),
+        ...(typeof a['batchesBehind'] === 'number' ? { batchesBehind: a['batchesBehind'] } : {}),
+      });
+      return { queued: true };
+    case 'snapshotLatency':
+      if (typeof action.ms !== 'number') throw new Error('snapshotLatency needs ms');
+      faults.snapshotLatency(action.ms, rest);
+      return { queued: true };
+    case 'snapshot429':
+      faults.snapshotTooManyRequests({ ...rest, ...(action.retryAfterSec !== undefined ? { retryAfterSec: action.retryAfterSec } : {}) });
+      return { queued: true };
+    case 'bookRestart':
+      faults.restartBooks(symbol);
+      return { restarted: a['symbol'] ?? 'all' };
     case 'chaos': {
       const { type: _type, ...chaos } = action;
       faults.chaos(chaos);
@@ -102,6 +133,8 @@ export function applyFaultAction(faults: Faults, action: FaultAction): unknown {
  * - `POST /__sim/faults`: one fault action or an array of them
  * - `POST /__sim/generate`: `{"symbol":"BTCUSDT","count":5}` makes trades now
  * - `POST /__sim/market`: `{"running":true,"rate":50}` starts or stops automatic trading
+ * - `POST /__sim/book`: `{"symbol":"BTCUSDT","count":3}` makes one batch of random book changes now
+ * - `GET  /__sim/book?symbol=BTCUSDT[&updateId=N]`: the true book (now, or right after update id N)
  */
 export function handleControl(req: IncomingMessage, res: ServerResponse, ctx: ControlContext): boolean {
   const path = (req.url ?? '').split('?')[0] ?? '';
@@ -134,6 +167,26 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, ctx: Co
           if (body.running === false) ctx.market.stop();
           else ctx.market.start(typeof body.rate === 'number' ? body.rate : ctx.market.rate);
           sendJson(res, 200, JSON.stringify({ ok: true, running: ctx.market.running, rate: ctx.market.rate }));
+          return;
+        }
+        case 'POST book': {
+          const body = (await readJson(req)) as { symbol?: unknown; count?: unknown };
+          const symbols = typeof body.symbol === 'string' ? [body.symbol] : ctx.market.symbols().map((s) => s.symbol);
+          const count = typeof body.count === 'number' ? body.count : 1;
+          const made: Record<string, { firstUpdateId: number; lastUpdateId: number } | null> = {};
+          for (const symbol of symbols) {
+            const batch = ctx.market.changeBook(symbol, count);
+            made[symbol] = batch ? { firstUpdateId: batch.firstUpdateId, lastUpdateId: batch.lastUpdateId } : null;
+          }
+          sendJson(res, 200, JSON.stringify({ ok: true, batches: made }));
+          return;
+        }
+        case 'GET book': {
+          const query = new URL(req.url ?? '/', 'http://sim.invalid').searchParams;
+          const symbol = query.get('symbol') ?? ctx.market.symbols()[0]?.symbol ?? '';
+          const at = query.get('updateId');
+          if (at !== null && !/^[0-9]{1,16}$/.test(at)) throw new Error('updateId must be a non-negative integer');
+          sendJson(res, 200, JSON.stringify(at === null ? ctx.market.orderBook(symbol) : ctx.market.bookAt(symbol, Number(at))));
           return;
         }
         default:

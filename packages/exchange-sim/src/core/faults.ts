@@ -57,6 +57,30 @@ export interface ChaosOptions {
   readonly stallEveryMs?: number;
   readonly stallMs?: number;
   readonly shutdownEveryMs?: number;
+  /** Probabilities per book delta (a batch of book changes) of being dropped, sent twice, or held back behind the next. */
+  readonly bookDropProbability?: number;
+  readonly bookDuplicateProbability?: number;
+  readonly bookReorderProbability?: number;
+}
+
+/** What happens to the frame(s) of one book delta on every connection. */
+export type BookFate = { readonly kind: 'send' } | { readonly kind: 'skip' } | { readonly kind: 'duplicate' } | { readonly kind: 'reorder' };
+
+/** Which REST requests a fault applies to: every one (default), or the venue's book snapshot requests only. */
+export type RestFaultTarget = 'any' | 'snapshot';
+
+/** How many REST snapshot answers are stale, and how stale: the book `batchesBehind` batches ago (default: the oldest kept). */
+export interface StaleSnapshotScope {
+  readonly requests?: number;
+  readonly symbol?: string;
+  readonly batchesBehind?: number;
+}
+
+/** One book delta that a fault hit (by its last update id). */
+export interface AffectedBookDelta {
+  readonly symbol: string;
+  readonly updateId: number;
+  readonly fault: 'skip' | 'duplicate' | 'reorder';
 }
 
 /** Which trades a frame fault applies to: all symbols, or one. */
@@ -88,6 +112,12 @@ export interface FaultCounters {
   restErrors: number;
   rest429: number;
   rest418: number;
+  /** Book deltas dropped, duplicated, reordered; stale REST snapshots served; book id restarts. */
+  bookSkipped: number;
+  bookDuplicated: number;
+  bookReordered: number;
+  staleSnapshots: number;
+  bookRestarts: number;
 }
 
 /** One trade whose frame was damaged, for tests to check recovery of exactly these ids. */
@@ -111,14 +141,29 @@ interface PendingRestFault {
   readonly retryAfterSec: number | undefined;
   remaining: number;
   readonly until: number;
+  readonly target: RestFaultTarget;
+}
+
+interface PendingBookFault {
+  readonly fate: 'skip' | 'duplicate' | 'reorder';
+  readonly symbol: string | undefined;
+  remaining: number;
+}
+
+interface PendingStaleSnapshot {
+  readonly symbol: string | undefined;
+  readonly batchesBehind: number;
+  remaining: number;
 }
 
 export interface FaultState {
   readonly counters: FaultCounters;
   readonly pendingFrameFaults: readonly { fate: string; symbol?: string; remaining: number }[];
-  readonly pendingRestFaults: readonly { status?: number; latencyMs: number; remaining: number; untilMs?: number }[];
+  readonly pendingRestFaults: readonly { status?: number; latencyMs: number; remaining: number; untilMs?: number; target?: 'snapshot' }[];
   readonly chaos: ChaosOptions;
   readonly affected: readonly AffectedTrade[];
+  readonly pendingBookFaults: readonly { fate: string; symbol?: string; remaining: number }[];
+  readonly affectedBook: readonly AffectedBookDelta[];
 }
 
 const AFFECTED_KEPT = 10_000;
@@ -145,6 +190,11 @@ function emptyCounters(): FaultCounters {
     restErrors: 0,
     rest429: 0,
     rest418: 0,
+    bookSkipped: 0,
+    bookDuplicated: 0,
+    bookReordered: 0,
+    staleSnapshots: 0,
+    bookRestarts: 0,
   };
 }
 
@@ -164,12 +214,20 @@ export class Faults {
   private malformedCycle = 0;
   /** Whether chaos has any frame fault probability > 0. */
   private chaosFrames = false;
+  private bookFaults: PendingBookFault[] = [];
+  private staleSnapshotFaults: PendingStaleSnapshot[] = [];
+  private affectedBookList: AffectedBookDelta[] = [];
+  /** Book faults draw from their own stream, so that they never change which trade frames chaos hits. */
+  private readonly bookRng: Rng;
+  private chaosBooks = false;
+  private bookRestarter: ((symbol: string | undefined) => void) | undefined;
 
   constructor(
     private readonly targets: FaultTargets,
     options: { seed?: number | string; chaos?: ChaosOptions } = {},
   ) {
     this.rng = new Rng(`faults:${String(options.seed ?? 1)}`);
+    this.bookRng = new Rng(`book-faults:${String(options.seed ?? 1)}`);
     if (options.chaos) this.chaos(options.chaos);
   }
 
@@ -225,6 +283,91 @@ export class Faults {
     }
     if (fate.kind !== 'send') this.count(symbol, coveredIds ?? [id], fate);
     return fate;
+  }
+
+  // ---- book faults ------------------------------------------------------------------------------
+
+  /** The next `count` book deltas are not sent on any book stream (the book still changed): a gap. */
+  skipBookDeltas(count: number, scope: FrameFaultScope = {}): this {
+    return this.addBookFault('skip', count, scope);
+  }
+
+  /** The next `count` book deltas are sent twice. */
+  duplicateBookDeltas(count: number, scope: FrameFaultScope = {}): this {
+    return this.addBookFault('duplicate', count, scope);
+  }
+
+  /** The next `count` book deltas (at least 2) are held and sent in reverse order. */
+  reorderBookDeltas(count = 2, scope: FrameFaultScope = {}): this {
+    return this.addBookFault('reorder', Math.max(2, count), scope);
+  }
+
+  /** Decide the fate of one book delta (called once per batch by the simulator). */
+  decideBook(symbol: string, updateId: number): BookFate {
+    let fate: BookFate = FATES.send;
+    const pending = this.bookFaults.find((f) => f.remaining > 0 && (f.symbol === undefined || f.symbol === symbol));
+    if (pending) {
+      pending.remaining--;
+      fate = FATES[pending.fate];
+      this.bookFaults = this.bookFaults.filter((f) => f.remaining > 0);
+    } else if (this.chaosBooks) {
+      const c = this.chaosOptions;
+      if (this.bookRng.chance(c.bookDropProbability ?? 0)) fate = FATES.skip;
+      else if (this.bookRng.chance(c.bookDuplicateProbability ?? 0)) fate = FATES.duplicate;
+      else if (this.bookRng.chance(c.bookReorderProbability ?? 0)) fate = FATES.reorder;
+    }
+    if (fate.kind !== 'send') {
+      const fault = fate.kind;
+      if (fault === 'skip') this.countersValue.bookSkipped++;
+      else if (fault === 'duplicate') this.countersValue.bookDuplicated++;
+      else this.countersValue.bookReordered++;
+      this.affectedBookList.push({ symbol, updateId, fault });
+      if (this.affectedBookList.length > AFFECTED_KEPT) this.affectedBookList.splice(0, this.affectedBookList.length - AFFECTED_KEPT);
+    }
+    return fate;
+  }
+
+  /** The next REST book snapshots (default 1) show an old book: `batchesBehind` batches ago (default: the oldest kept). */
+  staleSnapshots(scope: StaleSnapshotScope = {}): this {
+    const requests = scope.requests ?? 1;
+    if (!Number.isInteger(requests) || requests < 1) throw new Error(`requests must be a positive integer, got ${requests}`);
+    const behind = scope.batchesBehind ?? Number.POSITIVE_INFINITY;
+    if (!(behind >= 1)) throw new Error(`batchesBehind must be >= 1, got ${behind}`);
+    this.staleSnapshotFaults.push({ symbol: scope.symbol, batchesBehind: behind, remaining: requests });
+    return this;
+  }
+
+  /** For one REST snapshot of `symbol`: how many batches behind to serve it, or undefined for the current book. */
+  decideSnapshot(symbol: string): number | undefined {
+    const pending = this.staleSnapshotFaults.find((f) => f.remaining > 0 && (f.symbol === undefined || f.symbol === symbol));
+    if (!pending) return undefined;
+    pending.remaining--;
+    this.staleSnapshotFaults = this.staleSnapshotFaults.filter((f) => f.remaining > 0);
+    this.countersValue.staleSnapshots++;
+    return pending.batchesBehind;
+  }
+
+  /** Delay REST book snapshot answers only (see `restLatency`). */
+  snapshotLatency(ms: number, scope: RestFaultScope = {}): this {
+    return this.addRestFault(undefined, ms, undefined, scope, 'snapshot');
+  }
+
+  /** Answer REST book snapshot requests only with 429 and `Retry-After` (default 1 s). */
+  snapshotTooManyRequests(scope: RestFaultScope & { retryAfterSec?: number } = {}): this {
+    return this.addRestFault(429, 0, scope.retryAfterSec ?? 1, scope, 'snapshot');
+  }
+
+  /** Let `restartBooks` reach the market (the simulator does this when it starts). */
+  attachBookRestart(restart: (symbol: string | undefined) => void): void {
+    this.bookRestarter = restart;
+  }
+
+  /** A venue restart: book update ids of `symbol` (default: all) start again from small values. */
+  restartBooks(scope: FrameFaultScope = {}): this {
+    if (!this.bookRestarter) throw new Error('this simulator has no order books');
+    this.bookRestarter(scope.symbol);
+    this.countersValue.bookRestarts++;
+    return this;
   }
 
   // ---- connection faults --------------------------------------------------------------------------
@@ -284,12 +427,13 @@ export class Faults {
   }
 
   /** The forced outcome for one REST request (consumes counted faults); called by the venue server. */
-  decideRest(now = Date.now()): RestFault {
+  decideRest(now = Date.now(), request: { snapshot?: boolean } = {}): RestFault {
     this.restFaults = this.restFaults.filter((f) => f.remaining > 0 && now < f.until);
     let latencyMs = 0;
     let status: number | undefined;
     let retryAfterSec: number | undefined;
     for (const fault of this.restFaults) {
+      if (fault.target === 'snapshot' && request.snapshot !== true) continue;
       if (fault.status === undefined) {
         if (latencyMs > 0) continue;
         latencyMs = fault.latencyMs;
@@ -319,6 +463,7 @@ export class Faults {
     this.chaosFrames = [options.skipProbability, options.duplicateProbability, options.reorderProbability, options.malformedProbability].some(
       (p) => p !== undefined && p > 0,
     );
+    this.chaosBooks = [options.bookDropProbability, options.bookDuplicateProbability, options.bookReorderProbability].some((p) => p !== undefined && p > 0);
     const every = (ms: number | undefined, action: () => void) => {
       if (ms && ms > 0) this.chaosTimers.push(setInterval(action, ms));
     };
@@ -331,6 +476,11 @@ export class Faults {
 
   get counters(): FaultCounters {
     return structuredClone(this.countersValue);
+  }
+
+  /** Book deltas that faults hit (newest last, bounded). */
+  get affectedBook(): readonly AffectedBookDelta[] {
+    return [...this.affectedBookList];
   }
 
   /** Trades whose frames were damaged (newest last, bounded). */
@@ -351,9 +501,15 @@ export class Faults {
         latencyMs: f.latencyMs,
         remaining: f.remaining,
         ...(Number.isFinite(f.until) ? { untilMs: f.until } : {}),
+        ...(f.target === 'snapshot' ? { target: 'snapshot' as const } : {}),
       })),
       chaos: { ...this.chaosOptions },
       affected: this.affected.slice(-100),
+      pendingBookFaults: [
+        ...this.bookFaults.map((f) => ({ fate: f.fate, ...(f.symbol !== undefined ? { symbol: f.symbol } : {}), remaining: f.remaining })),
+        ...this.staleSnapshotFaults.map((f) => ({ fate: 'staleSnapshot', ...(f.symbol !== undefined ? { symbol: f.symbol } : {}), remaining: f.remaining })),
+      ],
+      affectedBook: this.affectedBookList.slice(-100),
     };
   }
 
@@ -364,6 +520,9 @@ export class Faults {
     this.chaos({});
     this.countersValue = emptyCounters();
     this.affectedList = [];
+    this.bookFaults = [];
+    this.staleSnapshotFaults = [];
+    this.affectedBookList = [];
   }
 
   /** Stop chaos timers (the simulator calls this on close). */
@@ -382,7 +541,13 @@ export class Faults {
     return this;
   }
 
-  private addRestFault(status: number | undefined, latencyMs: number, retryAfterSec: number | undefined, scope: RestFaultScope): this {
+  private addBookFault(fate: PendingBookFault['fate'], count: number, scope: FrameFaultScope): this {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+    this.bookFaults.push({ fate, symbol: scope.symbol, remaining: count });
+    return this;
+  }
+
+  private addRestFault(status: number | undefined, latencyMs: number, retryAfterSec: number | undefined, scope: RestFaultScope, target: RestFaultTarget = 'any'): this {
     const byTime = scope.durationMs !== undefined;
     this.restFaults.push({
       status,
@@ -390,6 +555,7 @@ export class Faults {
       retryAfterSec,
       remaining: scope.requests ?? (byTime ? Number.POSITIVE_INFINITY : 1),
       until: byTime ? Date.now() + (scope.durationMs as number) : Number.POSITIVE_INFINITY,
+      target,
     });
     return this;
   }

@@ -1,6 +1,16 @@
 // The venue-neutral part of the simulators (`@tickgate/exchange-sim/kit`): the building blocks every venue
 // reuses, and the kit that starts a venue from its definition.
-export { Market, type MarketOptions, type SimTrade, type SymbolSpec, type BookTop, type TradesListener } from './market.js';
+export { Market, type MarketOptions, type SimTrade, type SymbolSpec, type BookTop, type TradesListener, type BookListener } from './market.js';
+export {
+  SimOrderBook,
+  type BookBatch,
+  type BookChange,
+  type BookIdPolicy,
+  type BookLevel,
+  type BookOptions,
+  type BookSide,
+  type BookView,
+} from './order-book.js';
 export {
   Faults,
   MALFORMED_KINDS,
@@ -16,6 +26,10 @@ export {
   type FaultCounters,
   type AffectedTrade,
   type FaultState,
+  type BookFate,
+  type RestFaultTarget,
+  type StaleSnapshotScope,
+  type AffectedBookDelta,
 } from './faults.js';
 export { FrameSequencer, type DeliveryMode } from './frame-sequencer.js';
 export { SlidingWindow, KeyedSlidingWindow, WeightBudget, type WeightDecision, type WeightBudgetOptions } from './rate-limit.js';
@@ -43,6 +57,7 @@ export {
   upgradeOnlyAt,
   type InfoOf,
   type VenueConnections,
+  type VenueBookOptions,
   type VenueMarketOptions,
   type VenueParts,
   type VenueRules,

@@ -1,6 +1,7 @@
 import { nowUs } from './clock.js';
 import { formatSafeUnits, formatUnits, multiplyUnits, toUnits } from './fixed-point.js';
 import { TradeTape } from './history.js';
+import { SimOrderBook, type BookBatch, type BookOptions, type BookSide, type BookView } from './order-book.js';
 import { Rng, hashString } from './rng.js';
 
 /** One instrument the simulated market trades. Decimals are plain strings (`"0.01"`). */
@@ -68,9 +69,17 @@ export interface MarketOptions {
    * `maxTrades` trades (same price, taker side and time). Off by default (every trade its own order).
    */
   readonly sweeps?: { readonly probability: number; readonly maxTrades: number };
+  /**
+   * An L2 order book per symbol (off by default): random adds, size changes and cancels, and trades that
+   * consume the best level on the taker's opposite side (so trade and book streams agree). With books on,
+   * trades are made from the book instead of the price walk.
+   */
+  readonly books?: BookOptions;
 }
 
 export type TradesListener = (symbol: string, trades: readonly SimTrade[]) => void;
+/** Called with every batch of book changes (after the trades that caused it, if any). */
+export type BookListener = (batch: BookBatch) => void;
 
 interface SymbolState {
   readonly spec: SymbolSpec;
@@ -101,6 +110,8 @@ interface SymbolState {
   /** The price string of `cachedTicks` (consecutive trades often share a price). */
   cachedTicks: number;
   cachedPrice: string;
+  /** The L2 book, when books are on. */
+  readonly orderBook: SimOrderBook | undefined;
 }
 
 /** Exact below 2^53: a product of integers that compares below it is the exact product. */
@@ -161,6 +172,9 @@ export class Market {
   private currentRate: number;
   private readonly burst: { size: number; everyMs: number } | undefined;
   private readonly sweeps: { probability: number; maxTrades: number } | undefined;
+  private readonly bookListeners = new Set<BookListener>();
+  private readonly bookOptions: BookOptions | undefined;
+  private bookTimer: NodeJS.Timeout | undefined;
 
   constructor(options: MarketOptions) {
     const seed = options.seed ?? 1;
@@ -169,6 +183,9 @@ export class Market {
     this.currentRate = options.rate ?? 0;
     this.burst = options.burst ? { ...options.burst } : undefined;
     this.sweeps = options.sweeps && options.sweeps.probability > 0 && options.sweeps.maxTrades >= 2 ? { ...options.sweeps } : undefined;
+    this.bookOptions = options.books ? { ...options.books } : undefined;
+    const bookInterval = this.bookOptions?.intervalMs ?? 100;
+    if (!(Number.isFinite(bookInterval) && bookInterval >= 0)) throw new Error(`books.intervalMs must be >= 0, got ${bookInterval}`);
     if (options.symbols.length === 0) throw new Error('the market needs at least one symbol');
     for (const spec of options.symbols) {
       const tick = toUnits(spec.tickSize);
@@ -202,6 +219,16 @@ export class Market {
         order: 0,
         cachedTicks: -1,
         cachedPrice: '',
+        orderBook: this.bookOptions
+          ? new SimOrderBook(
+              spec.symbol,
+              { tick, step, tickUnits: Number(tick), stepUnits: Number(step) },
+              new Rng(hashString(`${String(seed)}:${spec.symbol}:book`)),
+              Math.max(1, maxSteps),
+              Number(startTicks),
+              this.bookOptions,
+            )
+          : undefined,
       };
       state.book = this.makeBook(state);
       this.states.set(spec.symbol, state);
@@ -235,12 +262,88 @@ export class Market {
     const state = this.require(symbol);
     if (!Number.isInteger(count) || count < 0) throw new Error(`count must be a non-negative integer, got ${count}`);
     const trades: SimTrade[] = [];
+    const orderBook = state.orderBook;
+    if (orderBook) {
+      orderBook.begin();
+      let batch: BookBatch | undefined;
+      try {
+        for (let i = 0; i < count; i++) trades.push(this.nextBookTrade(state, orderBook));
+      } finally {
+        batch = orderBook.commit(nowUs(), 'trades');
+      }
+      if (trades.length > 0) for (const listener of this.listeners) listener(symbol, trades);
+      if (batch) this.emitBook(batch);
+      return trades;
+    }
     for (let i = 0; i < count; i++) trades.push(this.nextTrade(state));
     if (trades.length > 0) {
       state.book = this.makeBook(state);
       for (const listener of this.listeners) listener(symbol, trades);
     }
     return trades;
+  }
+
+  /** Whether the market keeps an L2 book per symbol (`books` option). */
+  get booksEnabled(): boolean {
+    return this.bookOptions !== undefined;
+  }
+
+  /** Listen to every batch of book changes (called synchronously, after the book holds them). */
+  onBook(listener: BookListener): () => void {
+    this.bookListeners.add(listener);
+    return () => this.bookListeners.delete(listener);
+  }
+
+  /**
+   * Make one batch of `count` random book changes (adds, size changes, cancels) of `symbol` now and hand it
+   * to the book listeners. Returns it (undefined in the rare case that nothing changed).
+   */
+  changeBook(symbol: string, count = 1): BookBatch | undefined {
+    const book = this.requireBook(symbol);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`count must be a positive integer, got ${count}`);
+    book.begin();
+    let batch: BookBatch | undefined;
+    try {
+      book.churn(count);
+    } finally {
+      batch = book.commit(nowUs(), 'orders');
+    }
+    if (batch) this.emitBook(batch);
+    return batch;
+  }
+
+  /** The true current book of `symbol` and its update id. */
+  orderBook(symbol: string): BookView {
+    return this.requireBook(symbol).view();
+  }
+
+  /** The true book of `symbol` right after the change with venue update id `updateId` (throws when not kept). */
+  bookAt(symbol: string, updateId: number): BookView {
+    return this.requireBook(symbol).viewAt(updateId);
+  }
+
+  /** The book of `symbol` as it was `batches` batches ago (clamped to the oldest kept). */
+  bookBehind(symbol: string, batches: number): BookView {
+    return this.requireBook(symbol).viewBehind(batches);
+  }
+
+  /** The current book update id of `symbol`. */
+  bookUpdateId(symbol: string): number {
+    return this.requireBook(symbol).updateId;
+  }
+
+  /** The oldest update id `bookAt` can answer for `symbol`. */
+  oldestBookUpdateId(symbol: string): number {
+    return this.requireBook(symbol).oldestUpdateId;
+  }
+
+  /**
+   * A venue restart: the book update ids of `symbol` (default: every symbol) start again from small values;
+   * the levels stay. The truth history starts anew.
+   */
+  restartBooks(symbol?: string): void {
+    const symbols = symbol === undefined ? [...this.states.keys()] : [symbol];
+    for (const s of symbols) this.requireBook(s).restart();
   }
 
   /** Make `count` trades for every symbol now. */
@@ -252,6 +355,15 @@ export class Market {
   start(rate = this.currentRate): void {
     this.stop();
     this.currentRate = rate;
+    const bookInterval = this.bookOptions?.intervalMs ?? 100;
+    if (this.bookOptions && bookInterval > 0) {
+      this.bookTimer = setInterval(() => {
+        for (const state of this.states.values()) {
+          const book = state.orderBook as SimOrderBook;
+          this.changeBook(state.spec.symbol, book.randomChangeCount());
+        }
+      }, bookInterval);
+    }
     if (rate > 0) {
       const startedAt = performance.now();
       let made = 0;
@@ -273,12 +385,14 @@ export class Market {
   stop(): void {
     if (this.rateTimer) clearInterval(this.rateTimer);
     if (this.burstTimer) clearInterval(this.burstTimer);
+    if (this.bookTimer) clearInterval(this.bookTimer);
     this.rateTimer = undefined;
     this.burstTimer = undefined;
+    this.bookTimer = undefined;
   }
 
   get running(): boolean {
-    return this.rateTimer !== undefined || this.burstTimer !== undefined;
+    return this.rateTimer !== undefined || this.burstTimer !== undefined || this.bookTimer !== undefined;
   }
 
   get rate(): number {
@@ -339,8 +453,30 @@ export class Market {
     return priceString(state, state.priceTicks);
   }
 
+  /** Best bid/ask: with books, the L2 book's best levels and its update id; else derived from the last trade. */
   book(symbol: string): BookTop {
-    return this.require(symbol).book;
+    const state = this.require(symbol);
+    const orderBook = state.orderBook;
+    if (!orderBook) return state.book;
+    const bid = orderBook.best('bid');
+    const ask = orderBook.best('ask');
+    return {
+      updateId: orderBook.updateId,
+      bidPrice: bid ? priceString(state, bid.ticks) : '',
+      bidQty: bid ? qtyString(state, bid.steps) : '',
+      askPrice: ask ? priceString(state, ask.ticks) : '',
+      askQty: ask ? qtyString(state, ask.steps) : '',
+    };
+  }
+
+  private requireBook(symbol: string): SimOrderBook {
+    const book = this.require(symbol).orderBook;
+    if (!book) throw new Error('order books are off (start the market with the books option)');
+    return book;
+  }
+
+  private emitBook(batch: BookBatch): void {
+    for (const listener of this.bookListeners) listener(batch);
   }
 
   private require(symbol: string): SymbolState {
@@ -382,6 +518,40 @@ export class Market {
     state.order++;
     if (rng.chance(this.sweeps.probability)) state.sweepLeft = rng.int(1, this.sweeps.maxTrades - 1);
     return this.pushTrade(state, qtySteps, timeUs, buyerIsMaker, state.order);
+  }
+
+  /**
+   * A trade against the book: the taker's opposite side's best level gives the price; the quantity is at most
+   * that level's size, which the trade reduces (or removes). The rest of a sweep trades at the same price
+   * while that level lasts.
+   */
+  private nextBookTrade(state: SymbolState, book: SimOrderBook): SimTrade {
+    const { rng } = state;
+    if (this.sweeps && state.sweepLeft > 0 && state.history.length > 0) {
+      state.sweepLeft--;
+      const side: BookSide = state.lastBuyerIsMaker ? 'bid' : 'ask';
+      if (book.at(side, state.priceTicks)) {
+        const taken = book.take(side, this.randomQty(state), state.priceTicks) as { ticks: number; steps: number };
+        const trade = this.pushTrade(state, taken.steps, state.lastTimeUs, state.lastBuyerIsMaker, state.order);
+        book.replenish(taken.ticks);
+        return trade;
+      }
+      state.sweepLeft = 0; // the level is gone: the order is done
+    }
+    const buyerIsMaker = rng.chance(0.5);
+    const side: BookSide = buyerIsMaker ? 'bid' : 'ask';
+    const taken = book.take(side, this.randomQty(state));
+    if (!taken) throw new Error(`${state.spec.symbol}: the book has no ${side} to trade against`);
+    state.priceTicks = taken.ticks;
+    const timeUs = Math.max(nowUs(), state.lastTimeUs);
+    let order: number | undefined;
+    if (this.sweeps) {
+      order = ++state.order;
+      if (rng.chance(this.sweeps.probability)) state.sweepLeft = rng.int(1, this.sweeps.maxTrades - 1);
+    }
+    const trade = this.pushTrade(state, taken.steps, timeUs, buyerIsMaker, order);
+    book.replenish(taken.ticks);
+    return trade;
   }
 
   /** Quantity in steps: mostly small, now and then large, at least one step. */

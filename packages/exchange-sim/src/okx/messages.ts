@@ -1,5 +1,6 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { SimTrade } from '../core/market.js';
+import type { BookBatch, BookLevel } from '../core/order-book.js';
 
 /** Taker side: `buy` when the buyer was not the maker. */
 export function takerSide(trade: SimTrade): 'buy' | 'sell' {
@@ -59,5 +60,42 @@ export function eventMessage(fields: { id?: string; event: string; arg?: unknown
     ...(fields.code !== undefined ? { code: fields.code } : {}),
     ...(fields.msg !== undefined ? { msg: fields.msg } : {}),
     connId: fields.connId,
+  });
+}
+
+/** One book row `[px, sz, "0", numOrders]`, strings without trailing zeros (a removed level: `[px, "0", "0", "0"]`). */
+export function bookRow(level: { readonly price: string; readonly qty: string; readonly orders: number }): [string, string, string, string] {
+  return [canonical(level.price), canonical(level.qty), '0', String(level.orders)];
+}
+
+/** A `books` push: `{"arg","action","data":[{"asks","bids","ts","checksum":0,"prevSeqId","seqId"}]}`. */
+export function booksPush(
+  instId: string,
+  action: 'snapshot' | 'update',
+  asks: readonly BookLevel[],
+  bids: readonly BookLevel[],
+  tsMs: number,
+  prevSeqId: number,
+  seqId: number,
+): string {
+  return JSON.stringify({
+    arg: { channel: 'books', instId },
+    action,
+    data: [{ asks: asks.map(bookRow), bids: bids.map(bookRow), ts: String(tsMs), checksum: 0, prevSeqId, seqId }],
+  });
+}
+
+/** The `books` update push of one batch of changes. */
+export function booksUpdatePush(batch: BookBatch): string {
+  const asks = batch.changes.filter((c) => c.side === 'ask');
+  const bids = batch.changes.filter((c) => c.side === 'bid');
+  return booksPush(batch.symbol, 'update', asks, bids, Math.floor(batch.timeUs / 1000), batch.prevUpdateId, batch.lastUpdateId);
+}
+
+/** A `bbo-tbt` push: the best ask and bid, `ts`, `seqId` (no `action`, `checksum` or `prevSeqId`). */
+export function bboPush(instId: string, ask: BookLevel | undefined, bid: BookLevel | undefined, tsMs: number, seqId: number): string {
+  return JSON.stringify({
+    arg: { channel: 'bbo-tbt', instId },
+    data: [{ asks: ask ? [bookRow(ask)] : [], bids: bid ? [bookRow(bid)] : [], ts: String(tsMs), seqId }],
   });
 }

@@ -11,13 +11,15 @@ export type OkxWsOptions = OkxWsLimits & VenueWsOptions;
 /** Public REST requests per window per IP. Default 20 per 2 s (the venue's history-trades limit). */
 export type OkxRestOptions = VenueRestOptions;
 
-export const OKX_WS_DEFAULTS: OkxWsOptions = { idleTimeoutMs: 30_000, reorderFlushMs: 100 };
+export const OKX_WS_DEFAULTS: OkxWsOptions = { idleTimeoutMs: 30_000, reorderFlushMs: 100, booksSnapshot: true, booksKeepAliveMs: 60_000 };
 export const OKX_REST_DEFAULTS: OkxRestOptions = { requestsPerWindow: 20, windowMs: 2_000 };
 
 /**
  * Options of `startOkxSim`.
  * - `symbols`: Instruments; default `['BTC-USDT']`. Known: BTC-USDT, ETH-USDT, SOL-USDT.
  * - `sweeps`: Taker orders filling several trades (one `trades` push with `count` > 1). Default 0.3 / up to 5.
+ * - `books`: L2 order books (`books` and `bbo-tbt` channels, REST `/api/v5/market/books`); `seqId` jumps by 1..20
+ *   per push. `ws.booksSnapshot` (default true) and `ws.booksKeepAliveMs` (default 60 s) shape the `books` channel.
  */
 export type OkxSimOptions = VenueSimOptions<OkxWsOptions, OkxRestOptions>;
 
@@ -45,22 +47,25 @@ export function resolveOkxInstrument(input: VenueSymbolInput): SymbolSpec {
   return resolveCheckedSymbol(input, RULES);
 }
 
-/** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`) and public REST. */
+/** Start an OKX v5 simulator: public WebSocket at `/ws/v5/public` (`trades`; with books `books`, `bbo-tbt`) and public REST. */
 export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> {
   return startVenueSim(options, {
     venue: 'okx',
     defaultSymbols: ['BTC-USDT'],
     resolveSymbol: resolveOkxInstrument,
     defaultSweeps: { probability: 0.3, maxTrades: 5 },
+    // One seqId per push, jumping (the channel's ids are shared with other channels at the venue).
+    bookIds: { kind: 'jump', maxJump: 20 },
     wsDefaults: OKX_WS_DEFAULTS,
     restDefaults: OKX_REST_DEFAULTS,
-    build: ({ ws, rest, seed }) => ({
+    build: ({ ws, rest, seed, faults }) => ({
       groupTrades: groupByTakerOrder,
       checkUpgrade: upgradeOnlyAt('/ws/v5/public'),
       createConnection: (ctx) => new OkxConnection(ctx, ws, seed),
       fanOut: deliverToEach,
       rest: {
-        handle: handleOkxRest,
+        handle: (req, market) => handleOkxRest(req, market, faults),
+        isSnapshot: (req) => req.url.pathname === '/api/v5/market/books',
         limiter: requestCountLimit(rest),
         tooManyRequests: (status, retryAfterSec) => withRetryAfter(okxAnswer(status, '50011', 'Too Many Requests'), retryAfterSec),
         errorAnswer: (status) =>

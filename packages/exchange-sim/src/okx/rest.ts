@@ -1,7 +1,12 @@
 import { canonical, formatUnits, toUnits } from '../core/fixed-point.js';
 import type { Market, SimTrade, SymbolSpec } from '../core/market.js';
 import type { VenueRestAnswer, VenueRestRequest } from '../core/kit/rest.js';
-import { restTrade } from './messages.js';
+import type { Faults } from '../core/faults.js';
+import { bookRow, restTrade } from './messages.js';
+
+/** `/api/v5/market/books` depth `sz`: default 1, at most 400 (larger values are clamped). */
+export const OKX_BOOKS_DEFAULT_SZ = 1;
+export const OKX_BOOKS_MAX_SZ = 400;
 
 /** Most trades of `market/trades` and of one `history-trades` page. */
 export const OKX_MAX_TRADES = 500;
@@ -88,10 +93,23 @@ function instrumentJson(spec: SymbolSpec) {
 }
 
 /** Serve `/api/v5/market/trades`, `/market/history-trades`, `/market/ticker`, `/public/instruments`. */
-export function handleOkxRest(req: VenueRestRequest, market: Market): VenueRestAnswer | undefined {
+export function handleOkxRest(req: VenueRestRequest, market: Market, faults?: Faults): VenueRestAnswer | undefined {
   const params = req.url.searchParams;
   try {
     switch (req.url.pathname) {
+      case '/api/v5/market/books': {
+        // `data[0]` carries `seqId` after `ts`: inferred from the new sync procedure (not seen in a response).
+        const spec = instrument(params, market);
+        const sz = intParam(params, 'sz') ?? OKX_BOOKS_DEFAULT_SZ;
+        if (sz < 1) throw new OkxError('51000', 'Parameter sz error');
+        if (!market.booksEnabled) throw new OkxError('51000', 'Order books are off in this simulator (start it with books).');
+        const behind = faults?.decideSnapshot(spec.symbol);
+        const book = behind === undefined ? market.orderBook(spec.symbol) : market.bookBehind(spec.symbol, behind);
+        const depth = Math.min(sz, OKX_BOOKS_MAX_SZ);
+        return okxAnswer(200, '0', '', [
+          { asks: book.asks.slice(0, depth).map(bookRow), bids: book.bids.slice(0, depth).map(bookRow), ts: String(Date.now()), seqId: book.updateId },
+        ]);
+      }
       case '/api/v5/market/trades': {
         const spec = instrument(params, market);
         const limit = limitParam(params, 100, OKX_MAX_TRADES);

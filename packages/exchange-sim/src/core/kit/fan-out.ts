@@ -1,5 +1,6 @@
 import type { DeliveryMode } from '../frame-sequencer.js';
 import type { SimTrade } from '../market.js';
+import type { BookBatch } from '../order-book.js';
 
 /** One streamed frame's worth of trades of one symbol (one trade, or several of one taker order). */
 export interface TradeGroup {
@@ -36,18 +37,33 @@ export interface TradeFanOut {
   deliver(group: TradeGroup, mode: DeliveryMode): void;
   /** The batch ended (also when delivering it threw): drop what was kept; send per-batch frames. */
   batchEnd?(symbol: string): void;
+  /**
+   * A book delta released by the book sequencer (book faults applied: dropped ones never come, duplicated ones
+   * with `copies: 2`, reordered ones late). Only with books on.
+   */
+  bookDelta?(batch: BookBatch, mode: DeliveryMode): void;
+  /** Every book batch as it happens, fault-free (for best bid/offer streams, which are separate streams). */
+  bookChanged?(batch: BookBatch): void;
 }
 
-/** A connection that renders a group of trades itself, if it subscribes to them. */
+/** A connection that renders a group of trades itself, if it subscribes to them (and book batches, if it serves books). */
 export interface TradeReceiver {
   deliver(group: TradeGroup, mode: DeliveryMode): void;
+  deliverBookDelta?(batch: BookBatch, mode: DeliveryMode): void;
+  deliverBookChange?(batch: BookBatch): void;
 }
 
-/** The plain fan-out: every group is offered to every connection, which renders it (or not) itself. */
+/** The plain fan-out: every group (and book batch) is offered to every connection, which renders it (or not) itself. */
 export function deliverToEach(connections: ReadonlyMap<number, TradeReceiver>): TradeFanOut {
   return {
     deliver(group, mode) {
       for (const connection of connections.values()) connection.deliver(group, mode);
+    },
+    bookDelta(batch, mode) {
+      for (const connection of connections.values()) connection.deliverBookDelta?.(batch, mode);
+    },
+    bookChanged(batch) {
+      for (const connection of connections.values()) connection.deliverBookChange?.(batch);
     },
   };
 }

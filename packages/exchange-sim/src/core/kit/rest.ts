@@ -77,6 +77,8 @@ export interface VenueRestRoutes {
    * an answer's own headers come after them.
    */
   readonly headers?: (req: VenueRestRequest) => Record<string, string>;
+  /** Whether a request is a book snapshot (book-only REST faults apply to it). Default: none is. */
+  readonly isSnapshot?: (req: VenueRestRequest) => boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ export function createRestHandler(routes: VenueRestRoutes, faults: Faults, marke
       return;
     }
     const headers = () => routes.headers?.(request) ?? {};
-    const fault = faults.decideRest();
+    const fault = faults.decideRest(Date.now(), { snapshot: routes.isSnapshot?.(request) === true });
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault.status !== undefined) {
       const retryAfterSec = fault.retryAfterSec ?? 1;

@@ -6,6 +6,7 @@ import { clientIp } from '../http-util.js';
 import { Market, type MarketOptions, type SimTrade, type SymbolSpec } from '../market.js';
 import { startSimServer, type SimServer, type UpgradeRefusal } from '../server.js';
 import type { SimConnection, VenueConnection, VenueConnectionContext, VenueConnectionInfo } from './connection.js';
+import type { BookBatch, BookIdPolicy, BookOptions } from '../order-book.js';
 import type { TradeFanOut, TradeGroup } from './fan-out.js';
 import { createRestHandler, type VenueRestRoutes } from './rest.js';
 import type { VenueSymbolInput } from './symbols.js';
@@ -14,7 +15,12 @@ import type { VenueSymbolInput } from './symbols.js';
  * The market and server options every venue simulator shares (all optional): the market's own options
  * (`seed` also seeds random faults; `rate` 0, the default, is manual mode: `sim.market.generate`).
  */
-export interface VenueMarketOptions extends Omit<MarketOptions, 'symbols'> {
+export interface VenueMarketOptions extends Omit<MarketOptions, 'symbols' | 'books'> {
+  /**
+   * L2 order books (off by default): `true` for the defaults, or the book options (the venue numbers the
+   * updates its own way). Adds the venue's book channels and REST snapshot.
+   */
+  readonly books?: boolean | VenueBookOptions;
   readonly host?: string;
   /** Default 0: a free port. */
   readonly port?: number;
@@ -28,6 +34,9 @@ export interface VenueSimOptions<Ws, Rest> extends VenueMarketOptions {
   readonly rest?: Partial<Rest>;
 }
 
+/** Book options of a venue simulator: the market's, without the id policy (the venue's own). */
+export type VenueBookOptions = Omit<BookOptions, 'ids'>;
+
 /** The WebSocket rules every venue has. */
 export interface VenueWsOptions {
   /** How long reordered frames may be held before they are released anyway. Default 100 ms. */
@@ -40,6 +49,8 @@ export interface VenueRules<Ws, Rest> {
   readonly rest: Rest;
   readonly seed: number | string;
   readonly market: Market;
+  /** The simulator's faults (book routes ask it for stale snapshots). */
+  readonly faults: Faults;
 }
 
 /** The venue-specific parts of one running simulator, built once per start. */
@@ -70,6 +81,8 @@ export interface VenueSimDefinition<Ws extends VenueWsOptions, Rest, C extends S
   readonly resolveSymbol: (input: VenueSymbolInput) => SymbolSpec;
   /** Default sweeps; a venue without it takes no `sweeps` option. */
   readonly defaultSweeps?: { readonly probability: number; readonly maxTrades: number };
+  /** How the venue numbers book updates (default per-change); a venue without book channels leaves books off. */
+  readonly bookIds?: BookIdPolicy;
   readonly wsDefaults: Ws;
   readonly restDefaults: Rest;
   readonly build: (rules: VenueRules<Ws, Rest>) => VenueParts<C>;
@@ -91,7 +104,7 @@ export interface VenueSimState<Info = VenueConnectionInfo, V extends string = st
   readonly market: {
     readonly running: boolean;
     readonly rate: number;
-    readonly symbols: readonly { symbol: string; firstId?: number; lastId?: number; lastPrice: string }[];
+    readonly symbols: readonly { symbol: string; firstId?: number; lastId?: number; lastPrice: string; bookUpdateId?: number }[];
   };
   readonly faults: FaultState;
   readonly connections: readonly Info[];
@@ -127,6 +140,9 @@ export async function startVenueSim<Ws extends VenueWsOptions, Rest, C extends S
 ): Promise<VenueSim<C, V>> {
   const seed = options.seed ?? 1;
   const rate = options.rate ?? 0;
+  if (options.books !== undefined && options.books !== false && !def.bookIds) throw new Error(`${def.venue}: order books are not simulated for this venue`);
+  const books: BookOptions | undefined =
+    options.books === undefined || options.books === false ? undefined : { ...(options.books === true ? {} : options.books), ...(def.bookIds ? { ids: def.bookIds } : {}) };
   const market = new Market({
     symbols: (options.symbols ?? def.defaultSymbols).map(def.resolveSymbol),
     seed,
@@ -135,14 +151,22 @@ export async function startVenueSim<Ws extends VenueWsOptions, Rest, C extends S
     rate,
     ...(options.burst ? { burst: options.burst } : {}),
     ...(def.defaultSweeps ? { sweeps: options.sweeps ?? def.defaultSweeps } : {}),
+    ...(books ? { books } : {}),
   });
   const ws: Ws = { ...def.wsDefaults, ...options.ws };
-  const parts = def.build({ ws, rest: { ...def.restDefaults, ...options.rest }, seed, market });
   const connections = new Map<number, C>();
   const faults = new Faults({ list: () => [...connections.values()] }, { seed, ...(options.chaos ? { chaos: options.chaos } : {}) });
+  if (books) faults.attachBookRestart((symbol) => market.restartBooks(symbol));
+  const parts = def.build({ ws, rest: { ...def.restDefaults, ...options.rest }, seed, market, faults });
   let nextConnectionId = 1;
   const fanOut = parts.fanOut(connections);
   const sequencer = new FrameSequencer<TradeGroup>((g, mode) => fanOut.deliver(g, mode), ws.reorderFlushMs);
+  // Book deltas go through their own sequencer (book faults), best bid/offer streams get every batch at once.
+  const bookSequencer = new FrameSequencer<BookBatch>((b, mode) => fanOut.bookDelta?.(b, mode), ws.reorderFlushMs);
+  market.onBook((batch) => {
+    fanOut.bookChanged?.(batch);
+    bookSequencer.push(batch.symbol, batch, faults.decideBook(batch.symbol, batch.lastUpdateId));
+  });
 
   // One trade per frame (the usual case, and Binance's hot path): a frame delivered at once is only read during
   // the call, so one group object serves them all; a frame held back by a reorder fault gets its own.
@@ -207,6 +231,7 @@ export async function startVenueSim<Ws extends VenueWsOptions, Rest, C extends S
     // Nothing listens (e.g. the port is taken): stop the chaos timers so that nothing outlives the failed start.
     faults.dispose();
     sequencer.dispose();
+    bookSequencer.dispose();
     throw error;
   }
 
@@ -229,6 +254,7 @@ export async function startVenueSim<Ws extends VenueWsOptions, Rest, C extends S
           ...(firstId !== undefined ? { firstId } : {}),
           ...(lastId !== undefined ? { lastId } : {}),
           lastPrice: market.lastPrice(s.symbol),
+          ...(market.booksEnabled ? { bookUpdateId: market.bookUpdateId(s.symbol) } : {}),
         };
       }),
     },
@@ -263,6 +289,7 @@ export async function startVenueSim<Ws extends VenueWsOptions, Rest, C extends S
         market.stop();
         faults.dispose();
         sequencer.dispose();
+        bookSequencer.dispose();
         for (const connection of connections.values()) connection.drop();
         await server.close();
       })();
