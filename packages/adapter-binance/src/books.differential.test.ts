@@ -1,106 +1,12 @@
-import { BookSync, instrumentMap, type BookResyncEvent, type BookSnapshot, type ParseSink } from '@tickgate/core';
+import { BookPipeline } from '@tickgate/adapter-conformance';
 import { startBinanceSim, type BinanceSim } from '@tickgate/exchange-sim/binance';
 import { waitFor } from '@tickgate/testing';
-import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, type Book, type BookLevel } from '@tickgate/schema';
+import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, type BookLevel } from '@tickgate/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { depthRequest } from './books.js';
-import { createParser } from './parse.js';
-import { buildConnectUrl } from './stream.js';
+import { binance } from './index.js';
 
 const INFO = { instrument: 'BTC-USDT', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT' };
 const DEPTH = 20;
-
-/**
- * The whole book path of the adapter against the simulator: its `@depth@100ms` frames through the
- * adapter's parser into a `BookSync` on the `range` rule, snapshots from `/api/v3/depth` as the engine
- * asks, and what the engine publishes applied by a consumer — compared with the simulator's true book
- * at the same update id, level for level, under each book fault.
- */
-class Pipeline {
-  readonly published: Book[] = [];
-  readonly resyncs: BookResyncEvent[] = [];
-  readonly consumer = { bids: new Map<string, string>(), asks: new Map<string, string>(), updateId: '', seq: 0 };
-  readonly rejections: string[] = [];
-  snapshots = 0;
-  private ws: WebSocket | undefined;
-  readonly sync: BookSync;
-
-  constructor(private readonly sim: BinanceSim) {
-    this.sync = new BookSync({
-      venue: 'binance',
-      instrument: INFO.instrument,
-      symbol: INFO.symbol,
-      rule: { kind: 'range', snapshotSource: 'rest', wsSnapshotAnchors: false, maxBuffered: 10_000, staleAfterMs: 90_000 },
-      depth: DEPTH,
-      listener: {
-        publish: (book) => this.consume(book),
-        snapshotNeeded: () => void this.fetchSnapshot(),
-        resync: (e) => void this.resyncs.push(e),
-      },
-    });
-  }
-
-  start(): Promise<void> {
-    const parse = createParser(instrumentMap([INFO]));
-    const sink: ParseSink = {
-      trade: () => undefined,
-      control: () => undefined,
-      reject: (r) => void this.rejections.push(r.message),
-      bookDelta: (_instrument, delta) => this.sync.delta(delta),
-    };
-    this.ws = new WebSocket(buildConnectUrl(this.sim.wsUrl, [INFO], ['book']));
-    this.ws.on('message', (data) => parse(String(data), Date.now() * 1000, sink));
-    return new Promise((resolve, reject) => {
-      this.ws!.once('open', () => resolve());
-      this.ws!.once('error', reject);
-    });
-  }
-
-  private async fetchSnapshot(): Promise<void> {
-    // The engine asks when the first delta is buffered; fetch as a caller would, a little later.
-    await new Promise((r) => setTimeout(r, 20));
-    const request = depthRequest(INFO, 1000);
-    for (;;) {
-      const res = await fetch(`${this.sim.restUrl}${request.path}`);
-      if (res.status === 200) {
-        const snapshot: BookSnapshot = request.parse(await res.text(), Date.now() * 1000);
-        this.snapshots++;
-        this.sync.snapshot(snapshot);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  private consume(book: Book): void {
-    const c = this.consumer;
-    if (c.seq !== 0) expect(book.seq).toBe(c.seq + 1);
-    c.seq = book.seq;
-    if (book.action === 'snapshot') {
-      c.bids.clear();
-      c.asks.clear();
-    }
-    for (const [side, levels] of [[c.bids, book.bids], [c.asks, book.asks]] as const) {
-      for (const [price, size] of levels) {
-        if (size === '0') side.delete(price);
-        else side.set(price, size);
-      }
-    }
-    c.updateId = book.updateId;
-  }
-
-  /** The consumer's top `depth` levels of one side, best first. */
-  top(side: 'bids' | 'asks'): BookLevel[] {
-    const levels = [...this.consumer[side].entries()].map(([p, s]) => [p, s] as BookLevel);
-    levels.sort((a, b) => (side === 'bids' ? compareDecimals(b[0], a[0]) : compareDecimals(a[0], b[0])));
-    return levels.slice(0, DEPTH);
-  }
-
-  close(): void {
-    this.ws?.close();
-  }
-}
 
 /** The simulator's true book at `updateId`, top `DEPTH` levels, in canonical strings. */
 function truth(sim: BinanceSim, updateId: string): { bids: BookLevel[]; asks: BookLevel[] } {
@@ -110,18 +16,38 @@ function truth(sim: BinanceSim, updateId: string): { bids: BookLevel[]; asks: Bo
   return { bids: canon(view.bids), asks: canon(view.asks) };
 }
 
+/**
+ * Binance's book path against the simulator (`@depth@100ms` frames → the adapter's parser → `BookSync`
+ * on the `range` rule, `/api/v3/depth` snapshots → a consumer of what is published): the consumer's book
+ * equals the simulator's true book at the same update id, level for level, under each book fault.
+ */
 describe('Binance books: simulator → adapter → BookSync → consumer equals the true book', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!();
   });
 
-  async function run(fault: (sim: BinanceSim) => void, expectResync: boolean): Promise<Pipeline> {
-    const sim = await startBinanceSim({ seed: 21, books: true, rate: 0 });
+  async function pipeline(seed: number, before?: (sim: BinanceSim) => void): Promise<{ sim: BinanceSim; p: BookPipeline }> {
+    const sim = await startBinanceSim({ seed, books: true, rate: 0 });
     cleanups.push(() => sim.close());
-    const p = new Pipeline(sim);
+    before?.(sim);
+    const p = new BookPipeline({ adapter: binance, info: INFO, wsUrl: sim.wsUrl, restUrl: sim.restUrl, depth: DEPTH, snapshotDepth: 1000 });
     cleanups.push(() => p.close());
     await p.start();
+    return { sim, p };
+  }
+
+  function expectTruth(sim: BinanceSim, p: BookPipeline): void {
+    const t = truth(sim, p.consumer.updateId);
+    expect(p.top('bids')).toEqual(t.bids);
+    expect(p.top('asks')).toEqual(t.asks);
+    expect(p.rejections).toEqual([]);
+    expect(p.consumer.seqJumps).toBe(0);
+    expect(p.published.some((b) => b.action === 'snapshot' && p.crossed())).toBe(false);
+  }
+
+  async function run(fault: (sim: BinanceSim) => void, expectResync: boolean): Promise<BookPipeline> {
+    const { sim, p } = await pipeline(21);
     for (let i = 0; i < 5; i++) sim.market.changeBook('BTCUSDT', 3);
     await waitFor(() => p.sync.state === 'live', { timeoutMs: 5_000, message: 'the book to be in sync' });
     fault(sim);
@@ -132,23 +58,18 @@ describe('Binance books: simulator → adapter → BookSync → consumer equals 
     }
     const last = String(sim.market.orderBook('BTCUSDT').updateId);
     await waitFor(() => p.sync.state === 'live' && p.consumer.updateId === last, { timeoutMs: 8_000, message: `the consumer to reach update id ${last}` });
-    const t = truth(sim, p.consumer.updateId);
-    expect(p.top('bids')).toEqual(t.bids);
-    expect(p.top('asks')).toEqual(t.asks);
-    expect(p.rejections).toEqual([]);
+    expectTruth(sim, p);
     if (expectResync) expect(p.resyncs.map((r) => r.reason)).toContain('gap');
     else expect(p.resyncs).toEqual([]);
     return p;
   }
 
   it('with no fault: one snapshot, no resync', async () => {
-    const p = await run(() => undefined, false);
-    expect(p.snapshots).toBe(1);
+    expect((await run(() => undefined, false)).snapshots).toBe(1);
   });
 
   it('dropped deltas: a gap, a resync of the book, and the true book again', async () => {
-    const p = await run((sim) => sim.faults.skipBookDeltas(2), true);
-    expect(p.snapshots).toBeGreaterThanOrEqual(2);
+    expect((await run((sim) => sim.faults.skipBookDeltas(2), true)).snapshots).toBeGreaterThanOrEqual(2);
   });
 
   it('duplicated deltas: skipped as stale, no resync', async () => {
@@ -160,19 +81,14 @@ describe('Binance books: simulator → adapter → BookSync → consumer equals 
   });
 
   it('a snapshot older than the first buffered delta is fetched again before the book is used', async () => {
-    const sim = await startBinanceSim({ seed: 22, books: true, rate: 0 });
-    cleanups.push(() => sim.close());
-    for (let i = 0; i < 10; i++) sim.market.changeBook('BTCUSDT', 3);
-    sim.faults.staleSnapshots({ requests: 1, batchesBehind: 8 });
-    const p = new Pipeline(sim);
-    cleanups.push(() => p.close());
-    await p.start();
+    const { sim, p } = await pipeline(22, (s) => {
+      for (let i = 0; i < 10; i++) s.market.changeBook('BTCUSDT', 3);
+      s.faults.staleSnapshots({ requests: 1, batchesBehind: 8 });
+    });
     sim.market.changeBook('BTCUSDT', 3);
     await waitFor(() => p.sync.state === 'live', { timeoutMs: 5_000, message: 'the book to be in sync' });
     expect(p.resyncs.map((r) => r.reason)).toEqual(['snapshot-too-old']);
     expect(p.snapshots).toBe(2);
-    const t = truth(sim, p.consumer.updateId);
-    expect(p.top('bids')).toEqual(t.bids);
-    expect(p.top('asks')).toEqual(t.asks);
+    expectTruth(sim, p);
   });
 });

@@ -2,6 +2,7 @@
 export { describeAdapterConformance } from './suite.js';
 export { fixtureReader, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures, type FixtureFile, type FixtureReader } from './fixtures.js';
 export { collectingSink, type Collected } from './sink.js';
+export { BookPipeline, type BookPipelineOptions } from './book-pipeline.js';
 export { fromVenueSim, type FromVenueSimOptions, type VenueSimHandle } from './venue-sim.js';
 export {
   RECEIVE_TIME_US,

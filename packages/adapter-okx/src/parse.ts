@@ -1,5 +1,6 @@
 import { decimalOrReject, instrumentOrReject, isIntegerText, isJsonObject, readJsonObjectFrame, rejectField, rejectFrame, takerSideText, valuePreview, wsTrade, type FrameParser, type InstrumentMap, type JsonObject, type ParseSink, type SymbolFieldWords } from '@tickgate/core';
 import { MAX_TIME_US, MIN_TIME_US } from '@tickgate/schema';
+import { parseBboPush, parseBooksPush } from './books.js';
 
 /**
  * Pure parsing of OKX v5 public frames into tickgate events.
@@ -159,6 +160,14 @@ export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, 
     return;
   }
   const channel = arg['channel'];
+  if (channel === 'books') {
+    parseBooksPush(msg, arg, raw, receiveTimeUs, sink, instruments);
+    return;
+  }
+  if (channel === 'bbo-tbt') {
+    parseBboPush(msg, arg, raw, receiveTimeUs, sink, instruments);
+    return;
+  }
   if (channel !== 'trades' && channel !== 'trades-all') {
     rejectFrame(sink, 'unknown-message', `push of an unknown channel ${valuePreview(channel)}`, raw);
     return;

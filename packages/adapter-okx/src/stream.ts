@@ -1,4 +1,4 @@
-import type { ConnectPlan, InstrumentInfo, StreamRules } from '@tickgate/core';
+import type { ConnectPlan, FeedChannel, InstrumentInfo, StreamRules } from '@tickgate/core';
 import type { OkxChannelArg, OkxSubscribeRequest } from './messages.js';
 
 /** Default public endpoint (`trades` lives on `/ws/v5/public`; `trades-all` on `/ws/v5/business`). */
@@ -33,15 +33,25 @@ export function buildUnsubscribe(instIds: readonly string[], id?: string, channe
   return JSON.stringify(body);
 }
 
-/** The URL as given and subscribe requests of at most `ARGS_PER_REQUEST` instruments each (ids `1`, `2`, …). */
-export function buildConnectPlan(baseUrl: string, instruments: readonly InstrumentInfo[]): ConnectPlan {
+/** The OKX channel of a feed channel: `trades`, `books` (book) or `bbo-tbt` (bbo). */
+export function okxChannelOf(channel: FeedChannel): string {
+  return channel === 'book' ? 'books' : channel === 'bbo' ? 'bbo-tbt' : 'trades';
+}
+
+/**
+ * The URL as given and subscribe requests of at most `ARGS_PER_REQUEST` instruments each (ids `1`, `2`, …),
+ * one run of requests per channel (default trades).
+ */
+export function buildConnectPlan(baseUrl: string, instruments: readonly InstrumentInfo[], channels: readonly FeedChannel[] = ['trades']): ConnectPlan {
   if (instruments.length === 0) throw new RangeError('an OKX connection needs at least one instrument');
   if (instruments.length > MAX_STREAMS_PER_CONNECTION) {
     throw new RangeError(`an OKX connection carries at most ${MAX_STREAMS_PER_CONNECTION} instruments (asked for ${instruments.length})`);
   }
   const subscribe: string[] = [];
-  for (let i = 0; i < instruments.length; i += ARGS_PER_REQUEST) {
-    subscribe.push(buildSubscribe(instruments.slice(i, i + ARGS_PER_REQUEST).map((x) => x.symbol), String(subscribe.length + 1)));
+  for (const channel of channels) {
+    for (let i = 0; i < instruments.length; i += ARGS_PER_REQUEST) {
+      subscribe.push(buildSubscribe(instruments.slice(i, i + ARGS_PER_REQUEST).map((x) => x.symbol), String(subscribe.length + 1), okxChannelOf(channel)));
+    }
   }
   return { url: baseUrl.replace(/\/+$/, ''), subscribe };
 }
