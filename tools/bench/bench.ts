@@ -12,6 +12,7 @@
  *             nothing lost; baselines: the NATS ceiling (plain publisher → subscriber) and the WebSocket
  *             ceiling (simulator → a client that only counts frames).
  * 3. latency  receive → subscriber p50/p99/p999 at 1k, 10k and 50k trades/s, both modes.
+ * 3b. books   Binance depth deltas: parser, and parser + BookSync, against JSON.parse of the same frames.
  * 4. memory   gateway RSS with 200 instruments, and its growth over a soak (default 300 s; --quick 20 s).
  * 5. stall    gateway RSS before, during and after a NATS stall (nats-server stopped with SIGSTOP; default
  *             60 s, --quick 15 s, --stall <seconds>) at --soak-rate trades/s, with the default `nats.maxPending`
@@ -47,7 +48,7 @@ import {
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'norm,e2e,latency,memory,stall' },
+    only: { type: 'string', default: 'norm,books,e2e,latency,memory,stall' },
     stall: { type: 'string' },
     soak: { type: 'string' },
     'soak-rate': { type: 'string', default: '5000' },
@@ -323,6 +324,32 @@ async function wsCeiling(): Promise<number[]> {
   return rates;
 }
 
+/** Book deltas: the Binance depth parser, and parser + BookSync, against JSON.parse of the same frames. */
+async function benchBooks(): Promise<void> {
+  mark('books');
+  const processes = QUICK ? 1 : 3;
+  const frames = QUICK ? 50_000 : 200_000;
+  const rounds = QUICK ? 2 : 5;
+  const runs: Array<Array<{ name: string; nsPerMsg: number; ratio: number }>> = [];
+  for (let p = 0; p < processes; p++) {
+    const out = join(tempDir('tickgate-bench-books-'), 'books.json');
+    const child = spawnTracked(process.execPath, [...TS_NODE_FLAGS, resolve(ROOT, 'packages/adapter-binance/bench/books.bench.ts'), '--frames', String(frames), '--rounds', String(rounds), '--json', out]);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    if (code !== 0) throw new Error(`books.bench.ts failed (${String(code)}): ${childTail(child)}`);
+    runs.push((JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ name: string; nsPerMsg: number; ratio: number }> }).results);
+  }
+  const approaches = runs[0]!.map((a, i) => ({
+    name: a.name,
+    nsPerMsg: round(median(runs.map((r) => r[i]!.nsPerMsg))),
+    ratioVsJsonParse: round(median(runs.map((r) => r[i]!.ratio)), 2),
+  }));
+  results['books'] = { processes, frames, rounds, approaches };
+  for (const a of approaches) table.push(['books depthUpdate', a.name, `${a.nsPerMsg} ns/msg`, `${(1e9 / a.nsPerMsg / 1e3).toFixed(1)} k/s`, `${a.ratioVsJsonParse.toFixed(2)}x JSON.parse`]);
+  const parser = approaches.find((a) => a.name.startsWith('tickgate depth parser'));
+  if (parser) targets.push({ target: 'book-delta normalization ≤ 1.0× JSON.parse', value: `${parser.ratioVsJsonParse.toFixed(2)}×`, met: parser.ratioVsJsonParse <= 1.0 });
+  mark('books end');
+}
+
 async function benchEndToEnd(withThroughput: boolean, withLatency: boolean): Promise<void> {
   const e2e: Record<string, unknown> = {};
   const latency: Record<string, unknown> = {};
@@ -536,6 +563,7 @@ console.log(`tickgate bench${QUICK ? ' (quick)' : ''}: ${[...ONLY].join(', ')}; 
 let failed: unknown;
 try {
   if (ONLY.has('norm')) await benchNormalization();
+  if (ONLY.has('books')) await benchBooks();
   if (ONLY.has('e2e') || ONLY.has('latency')) await benchEndToEnd(ONLY.has('e2e'), ONLY.has('latency'));
   if (ONLY.has('memory')) await benchMemory();
   if (ONLY.has('stall')) await benchStall();

@@ -18,6 +18,7 @@ import { instrumentMap, type ParseSink } from '@tickgate/core';
 import { TradeSchema, type Trade } from '@tickgate/schema';
 import { createParser, type BinanceTimeUnit } from '../src/index.js';
 import { parseFrameGeneral } from '../src/parse.js';
+import { CHUNK, eightDecimals, measure, printResults, prng, type Approach } from './harness.js';
 
 type Shape = 'raw-ms' | 'combined-us';
 
@@ -38,24 +39,6 @@ if (!Number.isSafeInteger(FRAMES) || FRAMES < 1) throw new Error(`--frames must 
 if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer (got ${args.rounds})`);
 if (SHAPE !== 'raw-ms' && SHAPE !== 'combined-us') throw new Error(`--shape must be raw-ms or combined-us (got ${args.shape})`);
 const TIME_UNIT: BinanceTimeUnit = SHAPE === 'raw-ms' ? 'ms' : 'us';
-
-/** mulberry32: small seeded PRNG, so every run measures the same corpus. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Eight-decimal fixed text from an integer count of 1e-8 units, without floats on the value. */
-function eightDecimals(units: bigint): string {
-  const text = units.toString().padStart(9, '0');
-  return `${text.slice(0, -8)}.${text.slice(-8)}`;
-}
 
 function makeCorpus(n: number, seed: number): string[] {
   const rand = prng(seed);
@@ -122,11 +105,6 @@ function naiveNormalize(raw: string): Trade {
   });
 }
 
-interface Approach {
-  readonly name: string;
-  run(corpus: readonly string[]): void;
-}
-
 const parser = createParser(instruments, { timeUnit: TIME_UNIT });
 const approaches: Approach[] = [
   {
@@ -156,26 +134,6 @@ const approaches: Approach[] = [
   },
 ];
 
-/**
- * CPU time (user + system, all of the process's threads, GC included) and wall time of `fn`, in ns.
- * CPU time is the figure to trust on a shared machine: wall time also counts the time spent waiting for
- * a core.
- */
-function timeNs(fn: () => void): { cpu: number; wall: number } {
-  const cpu0 = process.cpuUsage();
-  const wall0 = process.hrtime.bigint();
-  fn();
-  const wall = Number(process.hrtime.bigint() - wall0);
-  const cpu = process.cpuUsage(cpu0);
-  return { cpu: (cpu.user + cpu.system) * 1000, wall };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 const seed = Number.parseInt(args.seed, 10);
 const corpus = makeCorpus(FRAMES, seed);
 const avgBytes = corpus.reduce((sum, f) => sum + f.length, 0) / corpus.length;
@@ -192,63 +150,12 @@ for (let i = 0; i < Math.min(corpus.length, 1000); i++) {
 }
 if (rejected > 0) throw new Error(`the tickgate parser rejected ${rejected} generated frames`);
 
-// Warm-up: let every approach reach optimized code before anything is measured.
-const warm = corpus.slice(0, Math.min(corpus.length, 100_000));
-for (let r = 0; r < 3; r++) for (const a of approaches) a.run(warm);
-
-// Rounds interleave the approaches in chunks of frames, rotating the order, so that the load of a shared,
-// noisy machine falls on every approach alike; each round's total per approach is one sample.
-const CHUNK = 10_000;
-const chunks: string[][] = [];
-for (let i = 0; i < corpus.length; i += CHUNK) chunks.push(corpus.slice(i, i + CHUNK));
-const samples = new Map<string, { cpu: number[]; wall: number[] }>(approaches.map((a) => [a.name, { cpu: [], wall: [] }]));
-for (let round = 0; round < ROUNDS; round++) {
-  const cpu = approaches.map(() => 0);
-  const wall = approaches.map(() => 0);
-  chunks.forEach((chunk, c) => {
-    for (let k = 0; k < approaches.length; k++) {
-      const index = (round + c + k) % approaches.length;
-      const t = timeNs(() => (approaches[index] as Approach).run(chunk));
-      cpu[index] = (cpu[index] as number) + t.cpu;
-      wall[index] = (wall[index] as number) + t.wall;
-    }
-  });
-  approaches.forEach((a, index) => {
-    samples.get(a.name)?.cpu.push((cpu[index] as number) / corpus.length);
-    samples.get(a.name)?.wall.push((wall[index] as number) / corpus.length);
-  });
-}
+const results = measure(approaches, corpus, ROUNDS);
 trades = 0;
 parser(corpus[0] as string, RECEIVE_US, sink);
 if (trades !== 1 || lastTrade === undefined || rejected > 0) throw new Error('the tickgate parser stopped emitting trades');
 
-const baseline = samples.get((approaches[0] as Approach).name) ?? { cpu: [], wall: [] };
-const baseCpu = median(baseline.cpu);
-const baseWall = median(baseline.wall);
-const results = approaches.map((a) => {
-  const s = samples.get(a.name) ?? { cpu: [], wall: [] };
-  const ns = median(s.cpu);
-  const wallNs = median(s.wall);
-  return {
-    name: a.name,
-    nsPerMsg: Math.round(ns),
-    msgsPerSec: Math.round(1e9 / ns),
-    ratio: Number((ns / baseCpu).toFixed(2)),
-    wallNsPerMsg: Math.round(wallNs),
-    wallRatio: Number((wallNs / baseWall).toFixed(2)),
-    samplesCpuNs: s.cpu.map(Math.round),
-    samplesWallNs: s.wall.map(Math.round),
-  };
-});
-
-console.log(`Binance @trade frames: ${FRAMES} (${SHAPE}, avg ${avgBytes.toFixed(0)} bytes), ${ROUNDS} rounds, median; node ${process.version}`);
-console.log('ns/msg, msgs/s and the ratio are from CPU time; the wall-clock columns also count waiting for a core.');
-console.log(`${'approach'.padEnd(48)} ${'ns/msg'.padStart(8)} ${'msgs/s'.padStart(11)} ${'vs JSON.parse'.padStart(14)} ${'wall ns'.padStart(9)} ${'wall ratio'.padStart(11)}`);
-for (const r of results) {
-  console.log(
-    `${r.name.padEnd(48)} ${String(r.nsPerMsg).padStart(8)} ${r.msgsPerSec.toLocaleString('en-US').padStart(11)} ${`${r.ratio.toFixed(2)}x`.padStart(14)} ${String(r.wallNsPerMsg).padStart(9)} ${`${r.wallRatio.toFixed(2)}x`.padStart(11)}`,
-  );
-}
+printResults(`Binance @trade frames: ${FRAMES} (${SHAPE}, avg ${avgBytes.toFixed(0)} bytes), ${ROUNDS} rounds, median; node ${process.version}`, results);
 if (args.json !== undefined) {
   const report = { benchmark: 'adapter-binance parse', node: process.version, frames: FRAMES, shape: SHAPE, avgBytes: Math.round(avgBytes), rounds: ROUNDS, chunk: CHUNK, seed, timer: 'process.cpuUsage (user+system)', results };
   writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
