@@ -287,6 +287,21 @@ describe('BookSync, range rule (Binance)', () => {
     expect(kinds(take())).toEqual(['need:initial', 'snapshot#42', 'synced#42']);
   });
 
+  it('republish sends the live book again as the next snapshot, and nothing when not in sync', () => {
+    const { sync, take } = make(BOOK_SYNC_RULES.binance, 2);
+    expect(sync.republish(T)).toBe(false);
+    sync.delta(range(1, 1));
+    sync.snapshot(snap(1, BIDS, ASKS));
+    sync.delta(range(2, 2, [['100', '0']]));
+    take();
+    expect(sync.republish(T + 5)).toBe(true);
+    const [out] = take();
+    expect(out).toMatchObject({ kind: 'publish', book: { action: 'snapshot', seq: 3, updateId: '2', bids: [['99', '2'], ['98', '3']], asks: [['101', '1'], ['102', '2']], receiveTime: T + 5 } });
+    sync.delta(range(9, 9));
+    take();
+    expect(sync.republish(T + 6)).toBe(false);
+  });
+
   it('rejects ids, levels and options that are not valid, changing nothing', () => {
     const { sync, take } = make();
     expect(() => sync.delta({ updateId: '5', bids: [], asks: [], receiveTime: T })).toThrow(/firstUpdateId/);

@@ -179,6 +179,30 @@ export class BookSync {
     this.flush();
   }
 
+  /**
+   * Publish the live book again as a snapshot (the next `seq`), for late joiners that start from the last
+   * snapshot a stream holds. Nothing when the book is not in sync. Returns whether one was published.
+   */
+  republish(receiveTime: number): boolean {
+    if (this.current !== 'live' || this.bookId === undefined) return false;
+    this.emit({
+      v: WIRE_VERSION,
+      type: 'book',
+      venue: this.venue,
+      instrument: this.instrument,
+      symbol: this.symbol,
+      action: 'snapshot',
+      seq: this.lastSeq + 1,
+      updateId: this.bookId,
+      depth: this.visible,
+      receiveTime,
+      bids: this.book.levels('bid', this.visible),
+      asks: this.book.levels('ask', this.visible),
+    });
+    this.flush();
+    return true;
+  }
+
   // ---- logic -------------------------------------------------------------------------------------
 
   private verdict(delta: BookDelta): DeltaVerdict {

@@ -1,6 +1,7 @@
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
-import type { Trade } from '@tickgate/schema';
+import type { Bbo, Trade } from '@tickgate/schema';
 import type { ConnectPlan, ControlEvent, FrameParser, HeartbeatRule, ParseSink, Rejection } from '../adapter.js';
+import type { BookDelta, BookSnapshot } from '../books/types.js';
 import { FeedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { AttemptBudget } from './attempt-budget.js';
@@ -47,6 +48,10 @@ export interface ConnectionHandler {
   trade(conn: Connection, trade: Trade, span: number): void;
   rejection(conn: Connection, rejection: Rejection): void;
   control(conn: Connection, event: ControlEvent): void;
+  /** A book delta, an in-band book snapshot, a best bid/offer (book and bbo channels). */
+  bookDelta(conn: Connection, instrument: string, delta: BookDelta): void;
+  bookSnapshot(conn: Connection, instrument: string, snapshot: BookSnapshot): void;
+  bbo(conn: Connection, bbo: Bbo): void;
   /** Exactly once, when the connection is lost or closed on purpose. */
   ended(conn: Connection, end: ConnectionEnd): void;
 }
@@ -138,6 +143,22 @@ export class Connection {
       reject: (rejection) => {
         if (this.endedValue) return;
         this.handler.rejection(this, rejection);
+      },
+      // Book and top-of-book data count as traffic that makes a connection ready, like trades.
+      bookDelta: (instrument, delta) => {
+        if (this.endedValue) return;
+        if (this.phaseValue === 'open') this.becomeReady();
+        this.handler.bookDelta(this, instrument, delta);
+      },
+      bookSnapshot: (instrument, snapshot) => {
+        if (this.endedValue) return;
+        if (this.phaseValue === 'open') this.becomeReady();
+        this.handler.bookSnapshot(this, instrument, snapshot);
+      },
+      bbo: (bbo) => {
+        if (this.endedValue) return;
+        if (this.phaseValue === 'open') this.becomeReady();
+        this.handler.bbo(this, bbo);
       },
     };
   }

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientOptions } from 'ws';
-import type { Trade } from '@tickgate/schema';
-import { instrumentMap, type ControlEvent, type HeartbeatRule, type InstrumentInfo, type InstrumentMap, type Rejection, type VenueAdapter } from '../adapter.js';
+import type { Bbo, Trade } from '@tickgate/schema';
+import { instrumentMap, type ControlEvent, type FeedChannel, type HeartbeatRule, type InstrumentInfo, type InstrumentMap, type Rejection, type VenueAdapter } from '../adapter.js';
+import type { BookDelta, BookSnapshot } from '../books/types.js';
 import { ConfigError, type FeedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sharedAttemptBudget, type AttemptBudget } from './attempt-budget.js';
@@ -69,6 +70,14 @@ export interface FeedConnectionEvent {
 export interface FeedRunnerEvents {
   /** A normalized trade; `span` consecutive venue ids end at `trade.id` (1 unless the venue aggregates). */
   trade: [trade: Trade, span: number, connectionId: number];
+  /**
+   * A book delta, an in-band book snapshot, a best bid/offer (feeds with the book and bbo channels), from
+   * the primary connection only: during a rotation the standby's copies are dropped, so an instrument's
+   * book sees one connection's stream at a time (continuity across the switch is the book rule's to check).
+   */
+  bookDelta: [instrument: string, delta: BookDelta, connectionId: number];
+  bookSnapshot: [instrument: string, snapshot: BookSnapshot, connectionId: number];
+  bbo: [bbo: Bbo, connectionId: number];
   /** A frame the adapter could not read (the sequencer treats one carrying `tradeId` as a gap). */
   rejection: [rejection: Rejection, connectionId: number];
   /** Every control event (already acted on by the runner: shutdown notices rotate, pongs/heartbeats keep alive). */
@@ -128,6 +137,8 @@ export interface FeedRunnerConfig {
   readonly instruments: readonly InstrumentInfo[];
   /** Base WebSocket URL handed to `adapter.stream.connect`. */
   readonly wsUrl: string;
+  /** What the connections carry (default trades only); `book` and `bbo` need `adapter.books`. */
+  readonly channels?: readonly FeedChannel[];
   readonly logger: Logger;
   /** Receive-time clock. Default {@link systemClock}. */
   readonly clock?: Clock;
@@ -226,6 +237,7 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
   private nextId = 1;
   private stopping: Promise<void> | undefined;
   private readonly handler: ConnectionHandler;
+  private readonly channels: readonly FeedChannel[];
 
   constructor(config: FeedRunnerConfig) {
     super();
@@ -236,7 +248,11 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
     if (instruments.length > rules.maxStreamsPerConnection) {
       throw new ConfigError(`${instruments.length} instruments exceed ${adapter.venue}'s ${rules.maxStreamsPerConnection} streams per connection`, { path: 'instruments' });
     }
-    const plan = rules.connect(wsUrl, instruments);
+    if (config.channels?.some((c) => c !== 'trades') && adapter.books === undefined) {
+      throw new ConfigError(`${adapter.venue} has no book or bbo channels`, { path: 'channels' });
+    }
+    this.channels = config.channels ?? ['trades'];
+    const plan = rules.connect(wsUrl, instruments, this.channels);
     let protocol: string;
     try {
       protocol = new URL(plan.url).protocol;
@@ -304,6 +320,15 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
         this.emit('rejection', rejection, conn.id);
       },
       control: (conn, event) => this.onControl(conn, event),
+      bookDelta: (conn, instrument, delta) => {
+        if (conn === this.primary) this.emit('bookDelta', instrument, delta, conn.id);
+      },
+      bookSnapshot: (conn, instrument, snapshot) => {
+        if (conn === this.primary) this.emit('bookSnapshot', instrument, snapshot, conn.id);
+      },
+      bbo: (conn, bbo) => {
+        if (conn === this.primary) this.emit('bbo', bbo, conn.id);
+      },
       ended: (conn, end) => this.onEnded(conn, end),
     };
   }
@@ -380,7 +405,7 @@ export class FeedRunner extends EventEmitter<FeedRunnerEvents> {
     this.count.connectAttempts += 1;
     let conn: Connection;
     try {
-      const plan = this.adapter.stream.connect(this.wsUrl, this.instruments);
+      const plan = this.adapter.stream.connect(this.wsUrl, this.instruments, this.channels);
       conn = new Connection(
         {
           id,
