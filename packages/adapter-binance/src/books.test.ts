@@ -65,6 +65,7 @@ describe('Binance book frames', () => {
       expect(r.rejected).toHaveLength(1);
       expect(r.rejected[0]).toMatchObject({ reason: 'invalid-field', message: expect.stringMatching(message) });
       expect(r.rejected[0]!.instrument).toBeDefined();
+      expect(['book', 'bbo']).toContain(r.rejected[0]!.channel);
     }
   });
 });

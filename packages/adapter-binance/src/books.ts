@@ -6,7 +6,7 @@ import {
   isJsonObject,
   ParseError,
   parseRestJson,
-  rejectField,
+  rejectChannelField,
   updateIdTextOf,
   type BookChannels,
   type BookSnapshot,
@@ -61,13 +61,13 @@ export function parseDepthPayload(d: JsonObject, raw: string, receiveTimeUs: num
   const first = updateIdTextOf(d['U']);
   const last = updateIdTextOf(d['u']);
   if (first === undefined || last === undefined || compareIdTexts(first, last) > 0) {
-    rejectField(sink, first === undefined ? 'U' : 'u', 'update ids are not non-negative integers with U <= u', first === undefined ? d['U'] : d['u'], raw, instrument);
+    rejectChannelField(sink, 'book', first === undefined ? 'U' : 'u', 'update ids are not non-negative integers with U <= u', first === undefined ? d['U'] : d['u'], raw, instrument);
     return;
   }
   const bids = bookLevelsOf(d['b'], true);
-  if (typeof bids === 'string') return rejectField(sink, 'b', `bids: ${bids}`, undefined, raw, instrument);
+  if (typeof bids === 'string') return rejectChannelField(sink, 'book', 'b', `bids: ${bids}`, undefined, raw, instrument);
   const asks = bookLevelsOf(d['a'], true);
-  if (typeof asks === 'string') return rejectField(sink, 'a', `asks: ${asks}`, undefined, raw, instrument);
+  if (typeof asks === 'string') return rejectChannelField(sink, 'book', 'a', `asks: ${asks}`, undefined, raw, instrument);
   const exchangeTime = toMicros(d['E'], timeUnit);
   sink.bookDelta(instrument, { firstUpdateId: first, updateId: last, bids, asks, receiveTime: receiveTimeUs, ...(exchangeTime !== undefined ? { exchangeTime } : {}) });
 }
@@ -82,16 +82,16 @@ export function parseBookTickerPayload(d: JsonObject, raw: string, receiveTimeUs
   if (info === undefined) return;
   const instrument = info.instrument;
   const updateId = updateIdTextOf(d['u']);
-  if (updateId === undefined) return rejectField(sink, 'u', 'order book update id is not a non-negative integer', d['u'], raw, instrument);
+  if (updateId === undefined) return rejectChannelField(sink, 'bbo', 'u', 'order book update id is not a non-negative integer', d['u'], raw, instrument);
   const bidPrice = priceOf(d['b']);
-  if (bidPrice === undefined) return rejectField(sink, 'b', 'best bid price is not a plain positive decimal string', d['b'], raw, instrument);
+  if (bidPrice === undefined) return rejectChannelField(sink, 'bbo', 'b', 'best bid price is not a plain positive decimal string', d['b'], raw, instrument);
   const bidSize = positiveSizeOf(d['B']);
-  if (bidSize === undefined) return rejectField(sink, 'B', 'best bid size is not a plain positive decimal string', d['B'], raw, instrument);
+  if (bidSize === undefined) return rejectChannelField(sink, 'bbo', 'B', 'best bid size is not a plain positive decimal string', d['B'], raw, instrument);
   const askPrice = priceOf(d['a']);
-  if (askPrice === undefined) return rejectField(sink, 'a', 'best ask price is not a plain positive decimal string', d['a'], raw, instrument);
+  if (askPrice === undefined) return rejectChannelField(sink, 'bbo', 'a', 'best ask price is not a plain positive decimal string', d['a'], raw, instrument);
   const askSize = positiveSizeOf(d['A']);
-  if (askSize === undefined) return rejectField(sink, 'A', 'best ask size is not a plain positive decimal string', d['A'], raw, instrument);
-  if (compareDecimals(bidPrice, askPrice) >= 0) return rejectField(sink, 'b', `best bid is not below the best ask ${askPrice}`, d['b'], raw, instrument);
+  if (askSize === undefined) return rejectChannelField(sink, 'bbo', 'A', 'best ask size is not a plain positive decimal string', d['A'], raw, instrument);
+  if (compareDecimals(bidPrice, askPrice) >= 0) return rejectChannelField(sink, 'bbo', 'b', `best bid is not below the best ask ${askPrice}`, d['b'], raw, instrument);
   const bbo: Bbo = { v: WIRE_VERSION, type: 'bbo', venue: BINANCE_VENUE, instrument, symbol: info.symbol, updateId, bidPrice, bidSize, askPrice, askSize, receiveTime: receiveTimeUs };
   sink.bbo(bbo);
 }

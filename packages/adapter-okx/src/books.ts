@@ -6,7 +6,7 @@ import {
   isJsonObject,
   ParseError,
   parseRestJson,
-  rejectField,
+  rejectChannelField,
   REST_VALUE_PREVIEW_CHARS,
   valuePreview,
   type BookChannels,
@@ -32,10 +32,10 @@ import { msToMicros, OKX_VENUE } from './parse.js';
 export const BOOKS_DEPTH = 400;
 
 /** Read the `data[0]` entry of a push, or reject naming `data`. */
-function firstEntry(msg: JsonObject, raw: string, sink: ParseSink, instrument: string): JsonObject | undefined {
+function firstEntry(msg: JsonObject, raw: string, sink: ParseSink, instrument: string, channel: 'book' | 'bbo'): JsonObject | undefined {
   const data = msg['data'];
   if (!Array.isArray(data) || data.length !== 1 || !isJsonObject(data[0])) {
-    rejectField(sink, 'data', 'not an array of one book entry', data, raw, instrument);
+    rejectChannelField(sink, channel, 'data', 'not an array of one book entry', data, raw, instrument);
     return undefined;
   }
   return data[0] as JsonObject;
@@ -61,19 +61,19 @@ export function parseBooksPush(msg: JsonObject, arg: JsonObject, raw: string, re
   if (info === undefined) return;
   const instrument = info.instrument;
   const action = msg['action'];
-  if (action !== 'snapshot' && action !== 'update') return rejectField(sink, 'action', 'not "snapshot" or "update"', action, raw, instrument);
-  const d = firstEntry(msg, raw, sink, instrument);
+  if (action !== 'snapshot' && action !== 'update') return rejectChannelField(sink, 'book', 'action', 'not "snapshot" or "update"', action, raw, instrument);
+  const d = firstEntry(msg, raw, sink, instrument, 'book');
   if (d === undefined) return;
   const seqId = seqIdText(d['seqId'], false);
-  if (seqId === undefined) return rejectField(sink, 'seqId', 'not a non-negative integer', d['seqId'], raw, instrument);
+  if (seqId === undefined) return rejectChannelField(sink, 'book', 'seqId', 'not a non-negative integer', d['seqId'], raw, instrument);
   const prevSeqId = seqIdText(d['prevSeqId'], true);
   if (prevSeqId === undefined || (action === 'update') === (prevSeqId === '-1')) {
-    return rejectField(sink, 'prevSeqId', action === 'update' ? 'not a non-negative integer' : 'not -1 on a snapshot', d['prevSeqId'], raw, instrument);
+    return rejectChannelField(sink, 'book', 'prevSeqId', action === 'update' ? 'not a non-negative integer' : 'not -1 on a snapshot', d['prevSeqId'], raw, instrument);
   }
   const asks = bookLevelsOf(d['asks'], action === 'update');
-  if (typeof asks === 'string') return rejectField(sink, 'asks', asks, undefined, raw, instrument);
+  if (typeof asks === 'string') return rejectChannelField(sink, 'book', 'asks', asks, undefined, raw, instrument);
   const bids = bookLevelsOf(d['bids'], action === 'update');
-  if (typeof bids === 'string') return rejectField(sink, 'bids', bids, undefined, raw, instrument);
+  if (typeof bids === 'string') return rejectChannelField(sink, 'book', 'bids', bids, undefined, raw, instrument);
   const exchangeTime = msToMicros(d['ts']);
   const times = exchangeTime !== undefined ? { exchangeTime, receiveTime: receiveTimeUs } : { receiveTime: receiveTimeUs };
   if (action === 'update') {
@@ -94,15 +94,15 @@ export function parseBboPush(msg: JsonObject, arg: JsonObject, raw: string, rece
   const info = instrumentOrReject(sink, instruments, 'arg.instId', arg['instId'], raw);
   if (info === undefined) return;
   const instrument = info.instrument;
-  const d = firstEntry(msg, raw, sink, instrument);
+  const d = firstEntry(msg, raw, sink, instrument, 'bbo');
   if (d === undefined) return;
   const bids = bookLevelsOf(d['bids'], false);
-  if (typeof bids === 'string' || bids.length !== 1) return rejectField(sink, 'bids', typeof bids === 'string' ? bids : 'not one level', bids, raw, instrument);
+  if (typeof bids === 'string' || bids.length !== 1) return rejectChannelField(sink, 'bbo', 'bids', typeof bids === 'string' ? bids : 'not one level', bids, raw, instrument);
   const asks = bookLevelsOf(d['asks'], false);
-  if (typeof asks === 'string' || asks.length !== 1) return rejectField(sink, 'asks', typeof asks === 'string' ? asks : 'not one level', asks, raw, instrument);
+  if (typeof asks === 'string' || asks.length !== 1) return rejectChannelField(sink, 'bbo', 'asks', typeof asks === 'string' ? asks : 'not one level', asks, raw, instrument);
   const [bidPrice, bidSize] = bids[0]!;
   const [askPrice, askSize] = asks[0]!;
-  if (compareDecimals(bidPrice, askPrice) >= 0) return rejectField(sink, 'bids', `best bid is not below the best ask ${askPrice}`, bidPrice, raw, instrument);
+  if (compareDecimals(bidPrice, askPrice) >= 0) return rejectChannelField(sink, 'bbo', 'bids', `best bid is not below the best ask ${askPrice}`, bidPrice, raw, instrument);
   const seqId = seqIdText(d['seqId'], false);
   const exchangeTime = msToMicros(d['ts']);
   const bbo: Bbo = {

@@ -134,6 +134,8 @@ export interface Rejection {
   readonly instrument?: string;
   /** The venue trade id the frame carried, when that much could be read: the sequencer treats it as a gap. */
   readonly tradeId?: string;
+  /** The channel of the frame, when not trades (`book`, `bbo`): the trade sequencer ignores those. */
+  readonly channel?: FeedChannel;
 }
 
 /** How the venue's stream is reached and kept alive. */

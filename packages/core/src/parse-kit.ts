@@ -1,5 +1,5 @@
 import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, isInstrumentId, MAX_TIME_US, MIN_TIME_US, type BookLevel, type Trade } from '@tickgate/schema';
-import type { InstrumentInfo, InstrumentMap, ParseSink } from './adapter.js';
+import type { FeedChannel, InstrumentInfo, InstrumentMap, ParseSink } from './adapter.js';
 import { ParseError, type RejectionReason } from './errors.js';
 
 /**
@@ -330,4 +330,13 @@ export function updateIdTextOf(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
   if (typeof value === 'string') return isIntegerText(value, 30) ? value : undefined;
   return undefined;
+}
+
+/**
+ * Report an unreadable field of a book or top-of-book frame: like `rejectField`, with the `channel`, so
+ * that the trade sequencer of the instrument does not take it for a lost trade (the book's own id rule
+ * finds what went missing).
+ */
+export function rejectChannelField(sink: ParseSink, channel: Exclude<FeedChannel, 'trades'>, field: string, what: string, value: unknown, raw: string, instrument: string): void {
+  sink.reject({ reason: 'invalid-field', message: `${field}: ${what} (got ${valuePreview(value)})`, raw: rawPreview(raw), instrument, channel });
 }

@@ -60,6 +60,7 @@ describe('wireSequencers', () => {
     const { runner, log } = rig();
     runner.emit('rejection', rejection({ instrument: 'BTC-USDT', tradeId: '41' }), 1);
     runner.emit('rejection', rejection({ instrument: 'ETH-USDT' }), 1);
+    runner.emit('rejection', rejection({ instrument: 'BTC-USDT', channel: 'book' }), 1);
     runner.emit('rejection', rejection({ tradeId: '42' }), 1);
     expect(log).toEqual(['BTC-USDT rejected 41', 'ETH-USDT rejected -']);
   });

@@ -49,7 +49,8 @@ export function wireSequencers(runner: FeedRunnerEmitter, instruments: readonly 
     sequencerFor(trade.instrument)?.trade(trade, span);
   };
   const onRejection = (rejection: Rejection): void => {
-    if (rejection.instrument) sequencerFor(rejection.instrument)?.rejected(rejection);
+    // book and bbo frames are not trades: their loss is the book rule's to find
+    if (rejection.instrument && (rejection.channel === undefined || rejection.channel === 'trades')) sequencerFor(rejection.instrument)?.rejected(rejection);
   };
   const onControl = (event: ControlEvent): void => {
     const target = heartbeatTarget(event);
