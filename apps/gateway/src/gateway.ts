@@ -7,6 +7,9 @@ import { startHttp } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { connectNats, createPublisher, ensureStream, type Publisher, startEmbeddedNats, type EmbeddedNats, type GatewayNats } from './publish/index.js';
 import { StreamContents } from './resume/last-stored.js';
+import { BookPublisher } from './publish/book-publisher.js';
+import type { BookFeedObserver, BookOutputs } from './feed/book-feed.js';
+import { BOOK_STREAM_SUBJECTS } from '@tickgate/schema';
 import { VENUES } from './venues.js';
 
 export interface GatewayOptions {
@@ -36,6 +39,7 @@ export class Gateway {
   private embedded: EmbeddedNats | undefined;
   private nats: GatewayNats | undefined;
   private publisher: Publisher | undefined;
+  private bookPublisher: BookPublisher | undefined;
   private readonly tasks: FeedTask[] = [];
   /** By `restKey(venue, restUrl)`. */
   private readonly restClients = new Map<string, VenueRest>();
@@ -87,6 +91,17 @@ export class Gateway {
         logger,
       });
       logger.info({ stream: config.nats.stream, action: result.action, changes: result.changes }, 'JetStream stream ready');
+      if (config.feeds.some((f) => f.channels.includes('book'))) {
+        const books = await ensureStream(this.nats.nc, {
+          name: config.nats.bookStream,
+          subjects: [...BOOK_STREAM_SUBJECTS],
+          maxAgeMs: config.nats.bookMaxAgeMs,
+          duplicateWindowMs: Math.min(config.nats.duplicateWindowMs, config.nats.bookMaxAgeMs),
+          replicas: config.nats.replicas,
+          logger,
+        });
+        logger.info({ stream: config.nats.bookStream, action: books.action, changes: books.changes }, 'JetStream book stream ready');
+      }
     } else {
       logger.warn('core mode: there is no stream to resume from; trades made while the gateway is stopped are not recovered, and no status event reports them');
     }
@@ -141,6 +156,7 @@ export class Gateway {
         maxPending: config.nats.maxPending,
         unreadyAfterMs: config.http.unreadyAfterMs,
         ...(contents ? { lastStored: (instrument: string) => contents.lastTrade(feed.venue, instrument) } : {}),
+        ...(feed.channels.some((c) => c !== 'trades') ? this.bookWiring(feed.venue) : {}),
         logger: logger.child({ venue: feed.venue, feed: name }),
         metrics: this.metrics,
         ...(this.opts.runnerOptions ? { runnerOptions: this.opts.runnerOptions } : {}),
@@ -194,6 +210,31 @@ export class Gateway {
       if (confirmed > 0) this.metrics.publishConfirmedStored.inc(confirmed);
       this.publishConfirmedSeen = stats.confirmedStored;
     }
+  }
+
+  /** Book outputs and counters of a feed with the book or bbo channel (one publisher for all feeds). */
+  private bookWiring(venue: string): { books: Pick<BookOutputs, 'book' | 'bbo'>; bookObserver: BookFeedObserver } {
+    this.bookPublisher ??= new BookPublisher(this.nats!.nc);
+    const publisher = this.bookPublisher;
+    const m = this.metrics;
+    return {
+      books: { book: (b) => publisher.book(b), bbo: (b) => publisher.bbo(b) },
+      bookObserver: {
+        published: (instrument, action) => {
+          m.bookMessages.labels(venue, instrument, action).inc();
+          if (action === 'snapshot') m.bookInSync.labels(venue, instrument).set(1);
+        },
+        resync: (instrument, reason) => {
+          m.bookResyncs.labels(venue, instrument, reason).inc();
+          m.bookInSync.labels(venue, instrument).set(0);
+        },
+        snapshotRequest: (_instrument, weight, outcome) => {
+          m.bookSnapshotRequests.labels(venue, outcome).inc();
+          m.bookSnapshotWeight.labels(venue).inc(weight);
+        },
+        bbo: () => m.bboMessages.labels(venue).inc(),
+      },
+    };
   }
 
   /**

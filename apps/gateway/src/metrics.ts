@@ -143,6 +143,12 @@ export class GatewayMetrics {
   readonly publishRetries = new Counter({ name: 'tickgate_publish_retries_total', help: 'Publishes retried after a failure (same Nats-Msg-Id).', registers: [this.registry] });
   readonly tradesShed = new Counter({ name: 'tickgate_trades_shed_total', help: 'Trades not held in memory while NATS could not take them (nats.maxPending); recovered from the venue afterwards, or reported unrecoverable.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly publishConfirmedStored = new Counter({ name: 'tickgate_publish_confirmed_stored_total', help: 'Messages whose acknowledgement was lost that the stream already held: settled without sending them again.', registers: [this.registry] });
+  readonly bookMessages = new Counter({ name: 'tickgate_book_messages_total', help: 'L2 book messages published on md.book, by action (snapshot, delta).', labelNames: ['venue', 'instrument', 'action'] as const, registers: [this.registry] });
+  readonly bookResyncs = new Counter({ name: 'tickgate_book_resyncs_total', help: 'Books that went out of sync and were rebuilt, by reason (gap, crossed, stale, venue-reset, disconnect, buffer-overflow, snapshot-too-old).', labelNames: ['venue', 'instrument', 'reason'] as const, registers: [this.registry] });
+  readonly bookSnapshotRequests = new Counter({ name: 'tickgate_book_snapshot_requests_total', help: 'REST book snapshot requests, by outcome (ok, failed).', labelNames: ['venue', 'outcome'] as const, registers: [this.registry] });
+  readonly bookSnapshotWeight = new Counter({ name: 'tickgate_book_snapshot_weight_total', help: 'REST weight spent on book snapshots.', labelNames: ['venue'] as const, registers: [this.registry] });
+  readonly bookInSync = new Gauge({ name: 'tickgate_book_in_sync', help: '1 while the instrument\'s book is in sync and published, 0 while it is being rebuilt.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
+  readonly bboMessages = new Counter({ name: 'tickgate_bbo_messages_total', help: 'Best bid/offer messages published on md.bbo.', labelNames: ['venue'] as const, registers: [this.registry] });
   readonly natsConnected = new Gauge({ name: 'tickgate_nats_connected', help: '1 while connected to NATS.', registers: [this.registry] });
   readonly statusEvents = new Counter({ name: 'tickgate_status_events_total', help: `Status events published, by state (${STATUS_STATES.join(', ')}).`, labelNames: ['venue', 'state'] as const, registers: [this.registry] });
 

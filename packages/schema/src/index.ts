@@ -28,6 +28,8 @@ export {
   SUBJECT_ROOT,
   MSG_ID_HEADER,
   ALL_SUBJECTS,
+  TRADE_STREAM_SUBJECTS,
+  BOOK_STREAM_SUBJECTS,
   isVenueId,
   isInstrumentId,
   tradeSubject,

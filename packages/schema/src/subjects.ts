@@ -73,6 +73,12 @@ export function bboSubject(venue: string, instrument: string): string {
 /** Every subject tickgate publishes on. */
 export const ALL_SUBJECTS = `${SUBJECT_ROOT}.>`;
 
+/** What the trade stream (`MD`) captures: trades and status events, not books (they have their own stream). */
+export const TRADE_STREAM_SUBJECTS: readonly string[] = [`${SUBJECT_ROOT}.trade.>`, `${SUBJECT_ROOT}.status.>`];
+
+/** What the book stream (`MD_BOOK`) captures. */
+export const BOOK_STREAM_SUBJECTS: readonly string[] = [`${SUBJECT_ROOT}.book.>`];
+
 /** The `Nats-Msg-Id` of a trade: `<venue>:<instrument>:<id>`. Equal ids from replicas dedupe. */
 export function tradeMsgId(venue: string, instrument: string, id: string): string {
   return `${venue}:${instrument}:${id}`;

@@ -38,6 +38,19 @@ export function effectiveConfig(config: GatewayConfig, venues: Readonly<Record<s
     const clash = names.get(name);
     if (clash !== undefined) throw new ConfigError(`feed name "${name}" is already the name of feeds.${clash}`, { path: configPath('feeds', i, 'name') });
     names.set(name, i);
+    const wantsBooks = feed.channels.some((c) => c !== 'trades');
+    if (wantsBooks && adapter.books === undefined) {
+      throw new ConfigError(`${feed.venue} has no book or bbo channels yet (it carries trades only)`, { path: configPath('feeds', i, 'channels') });
+    }
+    if (feed.channels.includes('bbo') && adapter.books?.bbo === false) {
+      throw new ConfigError(`${feed.venue} has no top-of-book channel`, { path: configPath('feeds', i, 'channels') });
+    }
+    const maxDepth = adapter.books?.maxDepth ?? 1000;
+    if (feed.book.depth > maxDepth) throw new ConfigError(`${feed.venue} serves at most ${maxDepth} levels per side`, { path: configPath('feeds', i, 'book', 'depth') });
+    const snapshotDepth = feed.book.snapshotDepth ?? Math.max(feed.book.depth, Math.min(maxDepth, 1000));
+    if (snapshotDepth > maxDepth || snapshotDepth < feed.book.depth) {
+      throw new ConfigError(`must be from book.depth (${feed.book.depth}) to the venue's ${maxDepth}`, { path: configPath('feeds', i, 'book', 'snapshotDepth') });
+    }
     const rules = adapter.stream;
     const lifetimeMs = feed.connection.lifetimeMs ?? rules.connectionLifetimeMs;
     return {
@@ -46,6 +59,7 @@ export function effectiveConfig(config: GatewayConfig, venues: Readonly<Record<s
       wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
       restUrl: feed.restUrl ?? adapter.defaults.restUrl,
       rest: { ...feed.rest, weightLimit: feed.rest.weightLimit ?? adapter.rest.limits.weightPerMinute, windowMs: feed.rest.windowMs ?? 60_000 },
+      book: { ...feed.book, snapshotDepth },
       connection: {
         ...(lifetimeMs !== undefined ? { lifetimeMs } : {}),
         staleAfterMs: feed.connection.staleAfterMs ?? defaultStaleAfterMs(rules.heartbeat),

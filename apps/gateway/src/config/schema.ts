@@ -57,6 +57,10 @@ export const NatsConfig = z
   replicas: z.number().int().min(1).max(5).default(1),
   /** Connection name shown by the server. */
   name: z.string().min(1).default('tickgate-gateway'),
+  /** JetStream stream of the book messages (`md.book.>`), made when a feed carries books (JetStream mode). */
+  bookStream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'stream names are letters, digits, _ and -' }).default('MD_BOOK'),
+  /** How long the book stream keeps messages (a few snapshot intervals is enough for late joiners). */
+  bookMaxAgeMs: durationMs.default(600_000),
   /** Login: user + pass, or a token, or a `.creds` file, or an nkey seed file (one of them); or credentials in the URLs. */
   user: z.string().min(1).optional(),
   pass: z.string().min(1).optional(),
@@ -145,6 +149,17 @@ export const RestConfig = z.strictObject({
   safetyFraction: z.number().gt(0).max(1).default(0.8),
 });
 
+export const FeedChannelName = z.enum(['trades', 'book', 'bbo']);
+
+export const BookConfig = z.strictObject({
+  /** Levels per side published on `md.book.…` (at most the venue's snapshot depth). */
+  depth: z.number().int().min(1).max(1000).default(20),
+  /** Levels per side asked of the venue's REST snapshot; default: min(venue maximum, 1000), at least `depth`. */
+  snapshotDepth: z.number().int().min(1).max(5000).optional(),
+  /** Publish each live book again as a snapshot this often, for consumers that join late (stream `nats.bookStream`). */
+  snapshotIntervalMs: durationMs.default(30_000),
+});
+
 export const FeedConfig = z.strictObject({
   /** Venue id: `binance`. */
   venue: z.string().refine(isVenueId, { message: 'a lowercase venue id such as "binance"' }),
@@ -163,6 +178,15 @@ export const FeedConfig = z.strictObject({
   rest: RestConfig.default({ safetyFraction: 0.8 }),
   /** Connection tuning; the venue's rules by default. */
   connection: ConnectionConfig.default({}),
+  /** What the feed carries: `trades`, `book` (L2 on `md.book.…`), `bbo` (the venue's top of book on `md.bbo.…`). */
+  channels: z
+    .array(FeedChannelName)
+    .min(1, { message: 'at least one channel' })
+    .refine((c) => new Set(c).size === c.length, { message: 'a channel is listed twice' })
+    .refine((c) => c.includes('trades'), { message: 'a feed carries trades (book and bbo come with them)' })
+    .default(['trades']),
+  /** L2 book settings (channel `book`). */
+  book: BookConfig.default(BookConfig.parse({})),
 });
 
 export const GatewayConfig = z.strictObject({
@@ -176,6 +200,7 @@ export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type FeedConfig = z.infer<typeof FeedConfig>;
 export type NatsConfig = z.infer<typeof NatsConfig>;
 export type ReconcileConfig = z.infer<typeof ReconcileConfig>;
+export type BookConfig = z.infer<typeof BookConfig>;
 
 /** What `npm start` runs with no `--config`: Binance BTC-USDT, embedded NATS. */
 export const DEFAULT_CONFIG_INPUT = {

@@ -31,6 +31,7 @@ import { BackwardsWatch, compareIds } from './backwards-watch.js';
 import { RejectionLog } from './rejection-log.js';
 import { assessInstrument, DEFAULT_UNREADY_AFTER_MS, type StreamState, type UnreadyInstrument } from './readiness.js';
 import { UnreadableWatch, type ReadabilityChange } from './unreadable-watch.js';
+import { BookFeed, type BookFeedObserver, type BookOutputs } from './book-feed.js';
 
 /** What a feed task publishes to. */
 export interface FeedSink {
@@ -67,6 +68,10 @@ export interface FeedTaskOptions {
    * in core mode: there is no stream to resume from.
    */
   readonly lastStored?: (instrument: string) => Promise<LastStored | undefined>;
+  /** Where book messages, bbo and book status events go (feeds with the `book` or `bbo` channel). */
+  readonly books?: Pick<BookOutputs, 'book' | 'bbo'>;
+  /** Book counters for metrics. */
+  readonly bookObserver?: BookFeedObserver;
   /**
    * An instrument whose stream is not live, whose REST polls fail, and that has published nothing for
    * this long is not ready (`http.unreadyAfterMs`, default 30 s); see `readiness.ts`.
@@ -152,6 +157,8 @@ export class FeedTask {
   private sealed = false;
   /** Since when each instrument's connection has not been live (ms); absent while it is. */
   private readonly downSince = new Map<string, number>();
+  /** The feed's books and bbo (channels `book`, `bbo`). */
+  private bookFeed: BookFeed | undefined;
   /** Since when each unreadable instrument's frames have been unreadable (ms). */
   private readonly unreadableSince = new Map<string, number>();
 
@@ -212,7 +219,24 @@ export class FeedTask {
       this.sequencers.set(info.instrument, this.makeSequencer(info.instrument, startAfterId, startAfterId !== undefined ? 'restart' : undefined));
     }
 
-    const perConnection = Math.max(1, adapter.stream.maxStreamsPerConnection);
+    const channels = feed.channels;
+    if (this.opts.books && adapter.books && channels.some((c) => c !== 'trades')) {
+      this.bookFeed = new BookFeed({
+        venue: this.venue,
+        books: adapter.books,
+        instruments: infos,
+        depth: feed.book.depth,
+        snapshotDepth: feed.book.snapshotDepth ?? feed.book.depth,
+        snapshotIntervalMs: feed.book.snapshotIntervalMs,
+        withBook: channels.includes('book'),
+        rest: this.opts.rest,
+        outputs: { book: this.opts.books.book, bbo: this.opts.books.bbo, status: (st) => this.publishStatus(st) },
+        logger: logger.child({ component: 'books' }),
+        ...(this.opts.bookObserver ? { observer: this.opts.bookObserver } : {}),
+      });
+    }
+    // a connection carries each instrument's streams of every channel
+    const perConnection = Math.max(1, Math.floor(adapter.stream.maxStreamsPerConnection / channels.length));
     for (let i = 0; i < infos.length; i += perConnection) {
       const shard = infos.slice(i, i + perConnection);
       const names = shard.map((s) => s.instrument);
@@ -222,6 +246,7 @@ export class FeedTask {
             adapter,
             instruments: shard,
             wsUrl: feed.wsUrl ?? adapter.defaults.wsUrl,
+            channels,
             logger: logger.child({ shard: this.runners.length }),
             options: { ...runnerOptionsOf(feed), ...this.opts.runnerOptions },
           }),
@@ -299,6 +324,15 @@ export class FeedTask {
       if (event.type === 'error') logger.error({ code: event.code }, `venue error: ${event.message}`);
     });
     runner.on('state', (change: FeedStateChange) => this.onState(change, instruments));
+    const books = this.bookFeed;
+    if (books) {
+      runner.on('bookDelta', (instrument, delta) => books.delta(instrument, delta));
+      runner.on('bookSnapshot', (instrument, snapshot) => books.snapshot(instrument, snapshot));
+      runner.on('bbo', (bbo) => books.bbo(bbo));
+      runner.on('state', (change: FeedStateChange) => {
+        if (change.state === 'reconnecting' && change.previous === 'live') books.disconnected(instruments);
+      });
+    }
     // Before the sequencer sees an instrument's first trade: settle where it resumes.
     runner.on('trade', (trade: Trade, span: number) => {
       if (this.resuming.size > 0) this.settleResume(trade.instrument, trade, span, true);
@@ -427,6 +461,7 @@ export class FeedTask {
     this.rejectionLog.flush(now);
     for (const seq of this.sequencers.values()) seq.tick(now);
     if (this.shed.active) for (const range of this.shed.release(this.outbox.size)) this.recoverShed(range);
+    this.bookFeed?.tick();
     this.sampleMetrics(now);
   }
 
@@ -738,6 +773,7 @@ export class FeedTask {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.tickTimer);
+    this.bookFeed?.stop();
     const notLive = new Set<string>();
     for (const { runner, instruments } of this.runners) if (runner.state !== 'live') for (const i of instruments) notLive.add(i);
     // Frames that could not be read since the last poll: their trades were not published.

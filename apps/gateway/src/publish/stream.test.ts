@@ -25,7 +25,7 @@ describe('ensureStream', () => {
   it('creates the stream with the defaults, then reports it unchanged', async () => {
     const created = await ensureStream(nc, { name: 'DEFAULTS' });
     expect(created.action).toBe('created');
-    expect(created.info.config.subjects).toEqual(['md.>']);
+    expect(created.info.config.subjects).toEqual(['md.trade.>', 'md.status.>']);
     expect(created.info.config.duplicate_window).toBe(120_000 * 1_000_000);
     expect(created.info.config.max_age).toBe(86_400_000 * 1_000_000);
     expect(created.info.config.num_replicas).toBe(1);

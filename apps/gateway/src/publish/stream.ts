@@ -10,14 +10,14 @@ import {
 } from '@nats-io/jetstream';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { backoffDelayMs, silentLogger, type Logger } from '@tickgate/core';
-import { ALL_SUBJECTS } from '@tickgate/schema';
+import { TRADE_STREAM_SUBJECTS } from '@tickgate/schema';
 import { StreamConfigError } from './errors.js';
 
 /** The stream configuration the gateway manages. Fields not named here are left as they are. */
 export interface EnsureStreamOptions {
   /** Stream name, e.g. `MD`. */
   name: string;
-  /** Subjects the stream captures (default `['md.>']`, every tickgate subject). */
+  /** Subjects the stream captures (default `['md.trade.>', 'md.status.>']`: trades and status events). */
   subjects?: string[];
   /** Deduplication window, ms (default 120,000 = 2 min): resends within it are not stored twice. */
   duplicateWindowMs?: number;
@@ -125,7 +125,7 @@ async function ensureOnce(nc: NatsConnection, options: EnsureStreamOptions, want
 type Managed = Pick<StreamConfig, 'subjects' | 'duplicate_window' | 'max_age' | 'num_replicas' | 'storage' | 'max_bytes' | 'retention' | 'discard'>;
 
 function wantedConfig(options: EnsureStreamOptions): Managed {
-  const subjects = options.subjects ?? [ALL_SUBJECTS];
+  const subjects = options.subjects ?? [...TRADE_STREAM_SUBJECTS];
   if (subjects.length === 0) throw new StreamConfigError('a stream needs at least one subject');
   return {
     subjects,
