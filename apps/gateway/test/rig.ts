@@ -19,7 +19,11 @@ export class CoreRecorder {
     const sub = nc.subscribe(subject);
     const recorder = new CoreRecorder(sub);
     void (async () => {
-      for await (const m of sub) recorder.events.push(decode(m.data));
+      for await (const m of sub) {
+        // books and bbo have their own recorders
+        if (m.subject.startsWith('md.book.') || m.subject.startsWith('md.bbo.')) continue;
+        recorder.events.push(decode(m.data));
+      }
     })();
     await nc.flush();
     return recorder;

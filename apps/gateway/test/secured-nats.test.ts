@@ -29,7 +29,7 @@ describe('secured NATS: the shipped accounts, passwords and TLS', () => {
       extraConfig: [`tls { cert_file: "${certs.serverCertFile}", key_file: "${certs.serverKeyFile}" }`, readFileSync(ACCOUNTS_FILE, 'utf8')].join('\n'),
       env: { TICKGATE_GATEWAY_PASSWORD: GATEWAY_PASSWORD, TICKGATE_CONSUMER_PASSWORD: CONSUMER_PASSWORD },
     });
-    sim = await startBinanceSim({ seed: 11 });
+    sim = await startBinanceSim({ seed: 11, books: true });
   });
   afterAll(async () => {
     for (const g of gateways) await g.stop('SIGKILL');
@@ -41,7 +41,7 @@ describe('secured NATS: the shipped accounts, passwords and TLS', () => {
   function gatewayConfig(nats: Record<string, unknown>): Record<string, unknown> {
     return {
       nats: { servers: [server.url], stream: 'MD', ...nats },
-      feeds: [{ venue: 'binance', instruments: ['BTC-USDT'], wsUrl: sim.wsUrl, restUrl: sim.restUrl, connection: { backoffBaseMs: 20, backoffCapMs: 100 }, reconcile: { priceCheckIntervalMs: 0 } }],
+      feeds: [{ venue: 'binance', instruments: ['BTC-USDT'], channels: ['trades', 'book'], wsUrl: sim.wsUrl, restUrl: sim.restUrl, connection: { backoffBaseMs: 20, backoffCapMs: 100 }, reconcile: { priceCheckIntervalMs: 0 } }],
     };
   }
 
@@ -70,6 +70,7 @@ describe('secured NATS: the shipped accounts, passwords and TLS', () => {
         }
       })();
       await client.connection.flush();
+      sim.market.changeBook(SYMBOL, 3); // a first book delta: the book is built and published
       const made = sim.market.generate(SYMBOL, 20);
       await reading;
       expect(live.map((t) => t.id)).toEqual(made.map((t) => String(t.id)));
@@ -77,9 +78,13 @@ describe('secured NATS: the shipped accounts, passwords and TLS', () => {
       const replayed: string[] = [];
       for await (const r of client.replay({ venue: 'binance', instrument: 'BTC-USDT', since: { seq: 1 } })) replayed.push(r.id);
       expect(replayed.slice(-20)).toEqual(made.map((t) => String(t.id)));
+      // the consumer reads the book stream the gateway made and filled
+      const jsm = await jetstreamManager(client.connection);
+      await waitFor(async () => (await jsm.streams.info('MD_BOOK')).state.messages > 0, { timeoutMs: 10_000, message: 'a book message in MD_BOOK' });
     } finally {
       await client.close();
     }
+    await gateway.waitForLog((l) => l['msg'] === 'JetStream book stream ready');
     // the gateway needed nothing it is not allowed
     expect(server.log).not.toMatch(/Violation.*"gateway"/);
     const logged = everything(gateway);

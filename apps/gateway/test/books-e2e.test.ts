@@ -1,0 +1,127 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
+import { waitFor } from '@tickgate/testing';
+import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, decodeBbo, decodeBook, type Bbo, type Book, type BookLevel } from '@tickgate/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectExactRun, INSTRUMENT, LossRig, SYMBOL } from './rig.js';
+
+const DEPTH = 10;
+
+/** A consumer of `md.book.…` as a client would be: a snapshot replaces the book, a delta applies; `seq` checked. */
+class BookConsumer {
+  readonly books: Book[] = [];
+  readonly bbos: Bbo[] = [];
+  readonly bids = new Map<string, string>();
+  readonly asks = new Map<string, string>();
+  updateId = '';
+  seqJumps = 0;
+  private readonly subs: Subscription[] = [];
+
+  static async start(rig: LossRig): Promise<BookConsumer> {
+    const c = new BookConsumer();
+    c.subs.push(rig.nc.subscribe(`md.book.binance.${INSTRUMENT}`, { callback: (_e, m) => c.apply(decodeBook(m.data)) }));
+    c.subs.push(rig.nc.subscribe(`md.bbo.binance.${INSTRUMENT}`, { callback: (_e, m) => void c.bbos.push(decodeBbo(m.data)) }));
+    await rig.nc.flush();
+    return c;
+  }
+
+  private apply(book: Book): void {
+    const last = this.books.at(-1);
+    if (last && book.seq !== last.seq + 1) this.seqJumps++;
+    this.books.push(book);
+    if (book.action === 'snapshot') {
+      this.bids.clear();
+      this.asks.clear();
+    }
+    for (const [side, levels] of [[this.bids, book.bids], [this.asks, book.asks]] as const) {
+      for (const [price, size] of levels) {
+        if (size === '0') side.delete(price);
+        else side.set(price, size);
+      }
+    }
+    this.updateId = book.updateId;
+  }
+
+  top(side: 'bids' | 'asks'): BookLevel[] {
+    const levels = [...this[side].entries()].map(([p, s]) => [p, s] as BookLevel);
+    levels.sort((a, b) => (side === 'bids' ? compareDecimals(b[0], a[0]) : compareDecimals(a[0], b[0])));
+    return levels.slice(0, DEPTH);
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+  }
+}
+
+function truth(rig: LossRig, updateId: string): { bids: BookLevel[]; asks: BookLevel[] } {
+  const view = rig.sim.market.bookAt(SYMBOL, Number(updateId));
+  const canon = (levels: readonly { price: string; qty: string }[]): BookLevel[] =>
+    levels.slice(0, DEPTH).map((l) => [canonicalDecimalOrUndefined(l.price)!, canonicalSizeOrUndefined(l.qty)!] as BookLevel);
+  return { bids: canon(view.bids), asks: canon(view.asks) };
+}
+
+describe('books end to end: simulator → gateway process → NATS → a consumer equals the true book', () => {
+  let rig: LossRig | undefined;
+  let consumer: BookConsumer | undefined;
+  afterEach(async () => {
+    consumer?.stop();
+    await rig?.close();
+    rig = undefined;
+  });
+
+  async function churn(r: LossRig, batches: number, trades = true): Promise<void> {
+    for (let i = 0; i < batches; i++) {
+      r.sim.market.changeBook(SYMBOL, 4);
+      if (trades && i % 5 === 0) r.sim.market.generate(SYMBOL, 2);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+  }
+
+  async function caughtUp(r: LossRig, c: BookConsumer): Promise<void> {
+    const last = String(r.sim.market.orderBook(SYMBOL).updateId);
+    await waitFor(() => c.updateId === last, { timeoutMs: 15_000, message: `the consumer's book to reach update id ${last}` });
+    const t = truth(r, c.updateId);
+    expect(c.top('bids')).toEqual(t.bids);
+    expect(c.top('asks')).toEqual(t.asks);
+  }
+
+  it('publishes an exact book, bbo and the trades; a lost delta resyncs that book with status events; books stay out of the trade stream', async () => {
+    rig = await LossRig.start({ sim: { books: true, rate: 0 }, feed: { channels: ['trades', 'book', 'bbo'], book: { depth: DEPTH, snapshotIntervalMs: 60_000 } } });
+    const r = rig;
+    consumer = await BookConsumer.start(r);
+    const c = consumer;
+    await r.startGateway();
+    await churn(r, 5);
+    await waitFor(() => c.books.length > 0, { timeoutMs: 15_000, message: 'a first book snapshot' });
+    await churn(r, 30);
+    await caughtUp(r, c);
+    expect(c.books[0]!.action).toBe('snapshot');
+    expect(c.seqJumps).toBe(0);
+
+    // a delta lost on the venue side: the book resyncs on its own, announced, and is exact again
+    r.sim.faults.skipBookDeltas(1);
+    await churn(r, 20);
+    await caughtUp(r, c);
+    const statuses = () => r.core.statuses().filter((s) => s.state === 'book-resync' || s.state === 'book-synced');
+    await waitFor(() => statuses().some((s) => s.state === 'book-synced' && (s.seq ?? 0) > 1), { timeoutMs: 10_000, message: 'book-synced after the resync' });
+    const resync = statuses().find((s) => s.state === 'book-resync');
+    expect(resync).toMatchObject({ instrument: INSTRUMENT, reason: 'gap' });
+    expect(c.seqJumps).toBe(0);
+    expect(c.books.filter((b) => b.action === 'snapshot').length).toBe(2);
+
+    // bbo: the venue's own top of book, never crossed
+    expect(c.bbos.length).toBeGreaterThan(0);
+    for (const b of c.bbos) expect(compareDecimals(b.bidPrice, b.askPrice)).toBeLessThan(0);
+
+    // trades as exact as before, and the trade stream holds no book message
+    const made = r.made;
+    await r.waitStored(made.at(-1)!.id);
+    expectExactRun(r.core.trades(), made, made[0]!.id, made.at(-1)!.id, 'core');
+    const jsm = await jetstreamManager(r.nc);
+    const md = await jsm.streams.info('MD', { subjects_filter: '>' });
+    expect(Object.keys(md.state.subjects ?? {}).filter((s) => s.startsWith('md.book.') || s.startsWith('md.bbo.'))).toEqual([]);
+    const mdBook = await jsm.streams.info('MD_BOOK');
+    expect(mdBook.config.subjects).toEqual(['md.book.>']);
+    expect(mdBook.state.messages).toBe(c.books.length);
+  });
+});
