@@ -17,10 +17,10 @@ class BookConsumer {
   seqJumps = 0;
   private readonly subs: Subscription[] = [];
 
-  static async start(rig: LossRig): Promise<BookConsumer> {
+  static async start(rig: LossRig, instrument = INSTRUMENT): Promise<BookConsumer> {
     const c = new BookConsumer();
-    c.subs.push(rig.nc.subscribe(`md.book.binance.${INSTRUMENT}`, { callback: (_e, m) => c.apply(decodeBook(m.data)) }));
-    c.subs.push(rig.nc.subscribe(`md.bbo.binance.${INSTRUMENT}`, { callback: (_e, m) => void c.bbos.push(decodeBbo(m.data)) }));
+    c.subs.push(rig.nc.subscribe(`md.book.binance.${instrument}`, { callback: (_e, m) => c.apply(decodeBook(m.data)) }));
+    c.subs.push(rig.nc.subscribe(`md.bbo.binance.${instrument}`, { callback: (_e, m) => void c.bbos.push(decodeBbo(m.data)) }));
     await rig.nc.flush();
     return c;
   }
@@ -53,8 +53,8 @@ class BookConsumer {
   }
 }
 
-function truth(rig: LossRig, updateId: string): { bids: BookLevel[]; asks: BookLevel[] } {
-  const view = rig.sim.market.bookAt(SYMBOL, Number(updateId));
+function truth(rig: LossRig, updateId: string, symbol = SYMBOL): { bids: BookLevel[]; asks: BookLevel[] } {
+  const view = rig.sim.market.bookAt(symbol, Number(updateId));
   const canon = (levels: readonly { price: string; qty: string }[]): BookLevel[] =>
     levels.slice(0, DEPTH).map((l) => [canonicalDecimalOrUndefined(l.price)!, canonicalSizeOrUndefined(l.qty)!] as BookLevel);
   return { bids: canon(view.bids), asks: canon(view.asks) };
@@ -69,18 +69,20 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     rig = undefined;
   });
 
-  async function churn(r: LossRig, batches: number, trades = true): Promise<void> {
+  async function churn(r: LossRig, batches: number, symbols: readonly string[] = [SYMBOL]): Promise<void> {
     for (let i = 0; i < batches; i++) {
-      r.sim.market.changeBook(SYMBOL, 4);
-      if (trades && i % 5 === 0) r.sim.market.generate(SYMBOL, 2);
+      for (const symbol of symbols) {
+        r.sim.market.changeBook(symbol, 4);
+        if (i % 5 === 0) r.sim.market.generate(symbol, 2);
+      }
       await new Promise((res) => setTimeout(res, 5));
     }
   }
 
-  async function caughtUp(r: LossRig, c: BookConsumer): Promise<void> {
-    const last = String(r.sim.market.orderBook(SYMBOL).updateId);
-    await waitFor(() => c.updateId === last, { timeoutMs: 15_000, message: `the consumer's book to reach update id ${last}` });
-    const t = truth(r, c.updateId);
+  async function caughtUp(r: LossRig, c: BookConsumer, symbol = SYMBOL): Promise<void> {
+    const last = String(r.sim.market.orderBook(symbol).updateId);
+    await waitFor(() => c.updateId === last, { timeoutMs: 15_000, message: `the consumer's ${symbol} book to reach update id ${last}` });
+    const t = truth(r, c.updateId, symbol);
     expect(c.top('bids')).toEqual(t.bids);
     expect(c.top('asks')).toEqual(t.asks);
   }
@@ -123,5 +125,37 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     const mdBook = await jsm.streams.info('MD_BOOK');
     expect(mdBook.config.subjects).toEqual(['md.book.>']);
     expect(mdBook.state.messages).toBe(c.books.length);
+  });
+
+  it("one instrument's resync leaves another instrument's book and trades untouched", async () => {
+    rig = await LossRig.start({ sim: { books: true, rate: 0, symbols: ['BTCUSDT', 'ETHUSDT'] }, feed: { instruments: ['BTC-USDT', 'ETH-USDT'], channels: ['trades', 'book'], book: { depth: DEPTH, snapshotIntervalMs: 60_000 } } });
+    const r = rig;
+    const btc = await BookConsumer.start(r, 'BTC-USDT');
+    const eth = await BookConsumer.start(r, 'ETH-USDT');
+    consumer = btc;
+    try {
+      await r.startGateway();
+      const both = ['BTCUSDT', 'ETHUSDT'];
+      await churn(r, 5, both);
+      await waitFor(() => btc.books.length > 0 && eth.books.length > 0, { timeoutMs: 15_000, message: 'both books published' });
+      r.sim.faults.skipBookDeltas(1, { symbol: 'BTCUSDT' });
+      await churn(r, 30, both);
+      await caughtUp(r, btc, 'BTCUSDT');
+      await caughtUp(r, eth, 'ETHUSDT');
+      const resyncs = r.core.statuses().filter((st) => st.state === 'book-resync');
+      expect(resyncs.map((st) => st.instrument)).toEqual(['BTC-USDT']);
+      expect(btc.books.filter((b) => b.action === 'snapshot').length).toBe(2);
+      expect(eth.books.filter((b) => b.action === 'snapshot').length).toBe(1);
+      expect(eth.seqJumps + btc.seqJumps).toBe(0);
+      const made = r.made;
+      for (const instrument of ['BTC-USDT', 'ETH-USDT']) {
+        const symbol = instrument.replace('-', '');
+        const mine = made.filter((t) => t.symbol === symbol);
+        await waitFor(() => r.core.trades(instrument).length >= mine.length, { timeoutMs: 15_000, message: `${instrument} trades` });
+        expectExactRun(r.core.trades(instrument), mine, mine[0]!.id, mine.at(-1)!.id, instrument, instrument);
+      }
+    } finally {
+      eth.stop();
+    }
   });
 });

@@ -169,7 +169,7 @@ async function lastStoredId(nc: NatsConnection): Promise<number | undefined> {
  * `trades` are exactly the simulator's trades `fromId..toId`: each once, in id order, every field right.
  * Returns how many came from REST.
  */
-export function expectExactRun(trades: readonly Trade[], made: readonly SimTrade[], fromId: number, toId: number, label: string): { rest: number } {
+export function expectExactRun(trades: readonly Trade[], made: readonly SimTrade[], fromId: number, toId: number, label: string, instrument = INSTRUMENT): { rest: number } {
   const ids = trades.map((t) => Number(t.id));
   const expected = made.filter((t) => t.id >= fromId && t.id <= toId);
   const seen = new Set<number>();
@@ -188,7 +188,7 @@ export function expectExactRun(trades: readonly Trade[], made: readonly SimTrade
   let rest = 0;
   for (let i = 0; i < expected.length; i++) {
     const { receiveTime: _r, source, ...fields } = inRange[i]!;
-    expect(fields).toEqual(expectedTrade(expected[i]!, INSTRUMENT));
+    expect(fields).toEqual(expectedTrade(expected[i]!, instrument));
     if (source === 'rest') rest++;
   }
   return { rest };
