@@ -38,6 +38,17 @@ describe('effectiveConfig', () => {
     expect(effective(JSON.parse(JSON.stringify(config)))).toEqual(config);
   });
 
+  it('fills the book settings and refuses channels a venue does not have', () => {
+    const [trades] = effective({ feeds: [{ venue: 'binance', instruments: ['BTC-USDT'] }] }).feeds;
+    expect(trades).toMatchObject({ channels: ['trades'], book: { depth: 20, snapshotDepth: 1000, snapshotIntervalMs: 30_000 } });
+    const [okxBook] = effective({ feeds: [{ venue: 'okx', instruments: ['BTC-USDT'], channels: ['trades', 'book'], book: { depth: 50 } }] }).feeds;
+    expect(okxBook!.book).toEqual({ depth: 50, snapshotDepth: 400, snapshotIntervalMs: 30_000 });
+    expect(errorOf(() => effective({ feeds: [{ venue: 'kraken', instruments: ['BTC-USD'], channels: ['trades', 'book'] }] })).message).toMatch(/^feeds\.0\.channels: kraken has no book or bbo channels yet/);
+    expect(errorOf(() => effective({ feeds: [{ venue: 'okx', instruments: ['BTC-USDT'], channels: ['trades', 'book'], book: { depth: 500 } }] })).message).toMatch(/^feeds\.0\.book\.depth: okx serves at most 400 levels/);
+    expect(errorOf(() => effective({ feeds: [{ venue: 'binance', instruments: ['BTC-USDT'], channels: ['book'] }] })).message).toMatch(/^feeds\.0\.channels: a feed carries trades/);
+    expect(errorOf(() => effective({ feeds: [{ venue: 'binance', instruments: ['BTC-USDT'], channels: ['trades', 'trades'] }] })).message).toMatch(/listed twice/);
+  });
+
   it('keeps what the file sets', () => {
     const [feed] = effective({ feeds: [{ venue: 'okx', instruments: ['BTC-USDT'], name: 'main', rest: { weightLimit: 10 }, connection: { staleAfterMs: 1234 } }] }).feeds;
     expect(feed).toMatchObject({ name: 'main', rest: { weightLimit: 10 }, connection: { staleAfterMs: 1234 } });
