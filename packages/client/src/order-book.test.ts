@@ -2,9 +2,9 @@ import { decodeBook, encodeBook, type Book } from '@tickgate/schema';
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { BookFeed, centsToDecimal, random } from '../test/book-feed.js';
-import { BookSide, BookSync, type BookResync, type BookState, type BookSyncStats } from './order-book.js';
+import { BookSide, LocalBook, type BookResync, type BookState, type LocalBookStats } from './order-book.js';
 
-const stats = (): BookSyncStats => ({ resyncs: 0, crossed: 0, skipped: 0 });
+const stats = (): LocalBookStats => ({ resyncs: 0, crossed: 0, skipped: 0 });
 /** What a consumer would decode: every message goes through the wire format. */
 const wire = (book: Book): Book => decodeBook(encodeBook(book));
 const levels = (state: BookState | undefined) => state && { bids: state.bids.map((l) => ({ ...l })), asks: state.asks.map((l) => ({ ...l })) };
@@ -41,10 +41,10 @@ describe('BookSide', () => {
   });
 });
 
-describe('BookSync', () => {
+describe('LocalBook', () => {
   it('yields the reference book after every message: snapshot, deltas, a periodic snapshot', () => {
     const feed = new BookFeed('binance', 'BTC-USDT', 3);
-    const sync = new BookSync({ stats: stats() });
+    const sync = new LocalBook({ stats: stats() });
     const messages: Book[] = [feed.snapshot()];
     const expected = [feed.expected()];
     for (let n = 0; n < 400; n++) {
@@ -61,7 +61,7 @@ describe('BookSync', () => {
   it('skips deltas before the first snapshot', () => {
     const feed = new BookFeed('binance', 'BTC-USDT');
     const s = stats();
-    const sync = new BookSync({ stats: s });
+    const sync = new LocalBook({ stats: s });
     expect(sync.apply(wire(feed.delta()))).toBeUndefined();
     expect(sync.apply(wire(feed.delta()))).toBeUndefined();
     expect(sync.synced).toBe(false);
@@ -74,7 +74,7 @@ describe('BookSync', () => {
     const feed = new BookFeed('binance', 'BTC-USDT', 5);
     const s = stats();
     const resyncs: BookResync[] = [];
-    const sync = new BookSync({ stats: s, onResync: (r) => resyncs.push(r) });
+    const sync = new LocalBook({ stats: s, onResync: (r) => resyncs.push(r) });
     sync.apply(wire(feed.snapshot()));
     expect(sync.apply(wire(feed.delta()))?.seq).toBe(2);
     feed.lostDelta(); // seq 3
@@ -92,7 +92,7 @@ describe('BookSync', () => {
   it('a snapshot after a missed message is applied at once, and the gap is counted', () => {
     const feed = new BookFeed('binance', 'BTC-USDT');
     const s = stats();
-    const sync = new BookSync({ stats: s });
+    const sync = new LocalBook({ stats: s });
     sync.apply(wire(feed.snapshot()));
     feed.lostDelta();
     expect(levels(sync.apply(wire(feed.snapshot())))).toEqual(feed.expected());
@@ -103,7 +103,7 @@ describe('BookSync', () => {
     const feed = new BookFeed('binance', 'BTC-USDT', 9);
     const s = stats();
     const resyncs: BookResync[] = [];
-    const sync = new BookSync({ stats: s, onResync: (r) => resyncs.push(r) });
+    const sync = new LocalBook({ stats: s, onResync: (r) => resyncs.push(r) });
     sync.apply(wire(feed.snapshot()));
     const crossing = feed.crossingDelta(); // seq 2
     expect(sync.apply(wire(crossing))).toBeUndefined();
@@ -115,7 +115,7 @@ describe('BookSync', () => {
 
   it('limits each state to depth levels per side, and shares nothing mutable between states', () => {
     const feed = new BookFeed('binance', 'BTC-USDT');
-    const sync = new BookSync({ depth: 3, stats: stats() });
+    const sync = new LocalBook({ depth: 3, stats: stats() });
     const first = sync.apply(wire(feed.snapshot()))!;
     const copy = levels(first);
     const e = feed.expected();

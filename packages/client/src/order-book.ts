@@ -108,7 +108,7 @@ export class BookSide {
 }
 
 /** Counters of a book's sync (added to a book subscription's `stats`). */
-export interface BookSyncStats {
+export interface LocalBookStats {
   /** Times the book went out of sync (a `seq` jump, a crossed result) or a snapshot healed a `seq` jump. */
   resyncs: number;
   /** Of `resyncs`, how many were a crossed book. */
@@ -123,17 +123,17 @@ export interface BookSyncStats {
  * book out of sync until the next snapshot. `apply` returns the state after each message applied, and
  * nothing while out of sync. Pure: no I/O, no clock.
  */
-export class BookSync {
+export class LocalBook {
   readonly #bids = new BookSide(true);
   readonly #asks = new BookSide(false);
   readonly #depth: number | undefined;
-  readonly #stats: BookSyncStats;
+  readonly #stats: LocalBookStats;
   readonly #onResync: ((info: BookResync) => void) | undefined;
   #synced = false;
   /** `seq` of the last message applied while in sync. */
   #lastSeq = 0;
 
-  constructor(options: { depth?: number; stats: BookSyncStats; onResync?: (info: BookResync) => void }) {
+  constructor(options: { depth?: number; stats: LocalBookStats; onResync?: (info: BookResync) => void }) {
     this.#depth = options.depth;
     this.#stats = options.stats;
     this.#onResync = options.onResync;
