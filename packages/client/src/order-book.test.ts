@@ -1,5 +1,5 @@
 import { decodeBook, encodeBook, type Book } from '@tickgate/schema';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { BookFeed, centsToDecimal, random } from '../test/book-feed.js';
 import { BookSide, LocalBook, type BookResync, type BookState, type LocalBookStats } from './order-book.js';

@@ -1,5 +1,5 @@
 import type { Book, BookLevel } from '@tickgate/schema';
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 const BASE_US = 1_700_000_000_000_000;
 
