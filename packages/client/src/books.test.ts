@@ -100,6 +100,11 @@ function expectReference(states: BookState[], gateway: Gateway, seqs: number[]):
   }
 }
 
+/** Every book message read is accounted for. */
+function expectBalanced(stats: { received: number; delivered: number; malformed: number; skipped: number; crossed: number }): void {
+  expect(stats.received).toBe(stats.delivered + stats.malformed + stats.skipped + stats.crossed);
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('TickgateClient.books', () => {
@@ -121,6 +126,7 @@ describe('TickgateClient.books', () => {
     expect(live[0]!.exchangeTime).toBeGreaterThan(stored[30]!.exchangeTime!);
     expect(sub.synced).toBe(true);
     expect(sub.stats).toMatchObject({ received: 62, delivered: 62, malformed: 0, resyncs: 0, crossed: 0, skipped: 0 });
+    expectBalanced(sub.stats);
     expect(client.stats).toMatchObject({ received: 62, delivered: 62 });
   });
 
@@ -139,6 +145,7 @@ describe('TickgateClient.books', () => {
     const states = await take(sub, 51);
     expectReference(states, gw, range(152, 202));
     expect(sub.stats).toMatchObject({ received: 62, delivered: 51, skipped: 11, resyncs: 0 });
+    expectBalanced(sub.stats);
   });
 
   it('after a missed message yields nothing until the next snapshot, and counts it', async () => {
@@ -164,6 +171,7 @@ describe('TickgateClient.books', () => {
     const after = [(await pending).value as BookState, ...(await take(sub, 3))];
     expectReference(after, gw, range(14, 17));
     expect(sub.stats).toMatchObject({ received: 16, delivered: 14, resyncs: 1, skipped: 2, crossed: 0 });
+    expectBalanced(sub.stats);
   });
 
   it('a delta that crosses the book is a break: nothing until the next snapshot', async () => {
@@ -182,6 +190,7 @@ describe('TickgateClient.books', () => {
     expectReference(states, gw, [...range(1, 6), 10, 11, 12]);
     for (const s of states) expect(new Decimal(s.bids[0]!.price).lt(s.asks[0]!.price), `seq ${s.seq} not crossed`).toBe(true);
     expect(sub.stats).toMatchObject({ received: 12, delivered: 9, resyncs: 1, crossed: 1, skipped: 2 });
+    expectBalanced(sub.stats);
     expect(resyncs).toEqual([{ reason: 'crossed', seq: 7, expectedSeq: 7 }]);
   });
 
@@ -206,6 +215,7 @@ describe('TickgateClient.books', () => {
     const states = await take(sub, 4);
     expectReference(states, gw, [1, 2, 3, 4]);
     expect(sub.stats).toMatchObject({ received: 8, delivered: 4, malformed: 4, resyncs: 0 });
+    expectBalanced(sub.stats);
     expect(seen.map(([e]) => e)).toEqual([expect.any(WireDecodeError), expect.any(WireDecodeError), expect.any(WireDecodeError), expect.any(WireDecodeError)]);
     expect(seen.map(([e]) => e.path)).toEqual(['', 'book.bids.0.0', 'subject', 'type']);
     expect(seen.every(([, subject]) => subject === gw.subject)).toBe(true);
