@@ -200,8 +200,7 @@ describe('TickgateClient.books', () => {
     gw.snapshot(); // 1
     gw.deltas(1); // 2
     gw.raw('not json');
-    const bad = { ...gw.feed.snapshot(), action: 'delta', seq: 3, bids: [['9.990', '1']], asks: [] };
-    gw.feed.seq = 2; // that was not one of the gateway's messages
+    const bad = { v: 1, type: 'book', venue: 'bkbad', instrument: 'BTC-USDT', symbol: 'BTCUSDT', action: 'delta', seq: 3, updateId: '1', receiveTime: 1_700_000_000_000_000, bids: [['9.990', '1']], asks: [] };
     gw.raw(JSON.stringify(bad)); // a non-canonical price
     gw.raw(encodeBook(other.snapshot())); // another instrument's book on this subject
     gw.raw(serializeTrade(trade('bkbad', 'BTC-USDT', 1))); // a trade on the book subject
