@@ -1,6 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { bboSubject, bookSubject, encodeBbo, encodeBook, serializeTrade, WireDecodeError, type Bbo, type Book } from '@tickgate/schema';
+import { bboSubject, BOOK_STREAM_SUBJECTS, bookSubject, encodeBbo, encodeBook, serializeTrade, WireDecodeError, type Bbo, type Book } from '@tickgate/schema';
 import { NatsServer, waitFor } from '@tickgate/testing';
 import { Decimal } from 'decimal.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   nc = await connect({ servers: server.url });
   jsm = await jetstreamManager(nc);
   // As the gateway will create it: the book subjects, a limited age.
-  await jsm.streams.add({ name: STREAM, subjects: ['md.book.>'], max_age: 10 * 60 * 1_000_000_000 });
+  await jsm.streams.add({ name: STREAM, subjects: [...BOOK_STREAM_SUBJECTS], max_age: 10 * 60 * 1_000_000_000 });
 });
 
 afterAll(async () => {
