@@ -1,11 +1,12 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { JetStreamBooks, toBbo, type BboValue, type BookOptions, type BookSubscription } from './books.js';
 import { ClientError } from './errors.js';
 import type { MarketValue, Replayed, StatusEvent, TradeTick } from './events.js';
 import { LiveSubscription, type LiveOptions, type TickSubscription } from './live.js';
 import { natsConnectSettings, natsFailureKind, type NatsAuth } from './nats-auth.js';
 import { JetStreamReplay, type ReplayOptions, type ReplaySubscription } from './replay.js';
-import { statusSubjects, tradeSubjects, type Selection } from './selection.js';
+import { bboSubjects, statusSubjects, tradeSubjects, type Selection } from './selection.js';
 import { emptyStats, type MalformedHandler, type Stats } from './stats.js';
 
 /** Default JetStream stream that captures every tickgate subject. */
@@ -41,6 +42,9 @@ export interface TradeOptions extends Selection, LiveOptions {
 
 /** Options of `status()`. */
 export type StatusOptions = Selection & LiveOptions;
+
+/** Options of `bbo()`. */
+export type BboOptions = Selection & Omit<LiveOptions, 'repeatWindow'>;
 
 /** Options of `replay()`. */
 export interface ReplaySelectionOptions extends Selection, ReplayOptions {
@@ -117,10 +121,11 @@ export class TickgateClient {
     }
   }
 
-  #live<T extends MarketValue>(subjects: string[], options: LiveOptions): LiveSubscription<T> {
+  #live<T>(subjects: string[], options: LiveOptions, decode?: (subject: string, data: Uint8Array) => T): LiveSubscription<T> {
     this.#checkOpen();
     const sub = new LiveSubscription<T>(this.#nc, subjects, options, {
       clientStats: this.#stats,
+      ...(decode === undefined ? {} : { decode }),
       onMalformed: this.#onMalformed,
       onClose: (s) => this.#open.delete(s),
     });
@@ -147,6 +152,32 @@ export class TickgateClient {
    */
   status(options: StatusOptions = {}): TickSubscription<StatusEvent> {
     return this.#live<StatusEvent>(statusSubjects(options), options);
+  }
+
+  /**
+   * Live best bid and offer (the venue's own top-of-book channel) over core NATS, for the same kinds of
+   * selection as `trades()`. Not stored: a value published while you were not subscribed is gone.
+   */
+  bbo(options: BboOptions = {}): TickSubscription<BboValue> {
+    return this.#live<BboValue>(bboSubjects(options), options, toBbo);
+  }
+
+  /**
+   * Consistent L2 book states of one instrument, one after each book message applied: read from the
+   * JetStream stream `MD_BOOK` (or `options.stream`) from `lookbackMs` ago, then live. Deltas wait for a
+   * snapshot; after a missed message or a crossed book nothing is yielded until the next snapshot.
+   * Invalid options throw here; a missing stream rejects the first `next()`.
+   */
+  books(options: BookOptions): BookSubscription {
+    this.#checkOpen();
+    this.#js ??= jetstream(this.#nc);
+    const books = new JetStreamBooks(this.#js, options, {
+      clientStats: this.#stats,
+      onMalformed: this.#onMalformed,
+      onClose: (b) => this.#open.delete(b),
+    });
+    this.#open.add(books);
+    return books;
   }
 
   /**

@@ -1,10 +1,12 @@
-export { TickgateClient, DEFAULT_STREAM, type ConnectOptions, type WrapOptions, type TradeOptions, type StatusOptions, type ReplaySelectionOptions } from './client.js';
+export { TickgateClient, DEFAULT_STREAM, type ConnectOptions, type WrapOptions, type TradeOptions, type StatusOptions, type BboOptions, type ReplaySelectionOptions } from './client.js';
+export { DEFAULT_BOOK_STREAM, DEFAULT_BOOK_LOOKBACK_MS, toBbo, type BookOptions, type BookStats, type BookSubscription, type BboValue } from './books.js';
+export { BookSide, LocalBook, type BookState, type PriceLevel, type BookResync, type BookBreakReason, type LocalBookStats } from './order-book.js';
 export { TradeTick, toMarketValue, type StatusEvent, type MarketValue, type Replayed } from './events.js';
 export { DEFAULT_BUFFER_SIZE, type LiveOptions, type TickSubscription } from './live.js';
 export { DEFAULT_REPEAT_WINDOW } from './repeats.js';
 export { venueIdOrder, VENUE_ID_ORDER, type VenueIdOrder } from '@tickgate/schema';
 export { type ReplayOptions, type ReplayStart, type ReplayEnd, type ReplaySubscription } from './replay.js';
-export { type Selection, tradeSubjects, statusSubjects, subjectMatches } from './selection.js';
+export { type Selection, tradeSubjects, statusSubjects, bboSubjects, subjectMatches } from './selection.js';
 export { type Stats, type MalformedHandler, type DropHandler } from './stats.js';
 export { ClientError, type ClientErrorCode } from './errors.js';
 export { natsConnectSettings, natsFailureKind, maskUrl, splitUrlCredentials, type NatsAuth, type NatsTls, type NatsConnectSettings, type NatsFailureKind } from './nats-auth.js';

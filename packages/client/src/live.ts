@@ -1,6 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ClientError } from './errors.js';
-import { toMarketValue, type MarketValue } from './events.js';
+import { toMarketValue, TradeTick } from './events.js';
 import { RepeatFilter } from './repeats.js';
 import { RingBuffer } from './ring-buffer.js';
 import { emptyStats, recordMalformed, safeCall, type DropHandler, type MalformedHandler, type Stats } from './stats.js';
@@ -35,8 +35,10 @@ export interface TickSubscription<T> extends AsyncIterableIterator<T> {
   close(): Promise<void>;
 }
 
-export interface Hooks {
+export interface Hooks<T> {
   clientStats: Stats;
+  /** Decode and validate one message (throws `WireDecodeError`). Default: `toMarketValue`. */
+  decode?: (subject: string, data: Uint8Array) => T;
   onMalformed: MalformedHandler | undefined;
   onClose: (sub: { close(): Promise<void>; drain(): Promise<void> }) => void;
 }
@@ -48,20 +50,21 @@ type Waiter = { resolve: (r: IteratorResult<never>) => void; reject: (e: unknown
  * them, so messages dropped from a full buffer are never decoded at all. Trades already delivered (a
  * publisher's resend after a stall) are skipped and counted as `repeats`; status events always pass.
  */
-export class LiveSubscription<T extends MarketValue> implements TickSubscription<T> {
+export class LiveSubscription<T> implements TickSubscription<T> {
   readonly subjects: readonly string[];
   readonly stats: Stats = emptyStats();
   readonly #queue: RingBuffer<Msg>;
   readonly #subs: Subscription[] = [];
   readonly #options: LiveOptions;
-  readonly #hooks: Hooks;
+  readonly #hooks: Hooks<T>;
+  readonly #decodeMsg: (subject: string, data: Uint8Array) => T;
   readonly #repeats: RepeatFilter;
   #waiter: Waiter | undefined;
   #ended = false;
   #error: unknown;
   #open: number;
 
-  constructor(nc: NatsConnection, subjects: string[], options: LiveOptions, hooks: Hooks) {
+  constructor(nc: NatsConnection, subjects: string[], options: LiveOptions, hooks: Hooks<T>) {
     const size = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
     if (!Number.isSafeInteger(size) || size < 1) {
       throw new ClientError('TICKGATE_CLIENT_BAD_OPTION', `bufferSize must be a positive integer, got ${String(size)}`);
@@ -69,6 +72,7 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
     this.subjects = subjects;
     this.#options = options;
     this.#hooks = hooks;
+    this.#decodeMsg = hooks.decode ?? ((subject, data) => toMarketValue(subject, data) as T);
     this.#queue = new RingBuffer<Msg>(size);
     this.#repeats = new RepeatFilter(options.repeatWindow);
     this.#open = subjects.length;
@@ -115,12 +119,12 @@ export class LiveSubscription<T extends MarketValue> implements TickSubscription
   #decode(msg: Msg): T | undefined {
     let value: T;
     try {
-      value = toMarketValue(msg.subject, msg.data) as T;
+      value = this.#decodeMsg(msg.subject, msg.data);
     } catch (error) {
       recordMalformed(error, msg.subject, this.stats, this.#hooks.clientStats, this.#options.onMalformed, this.#hooks.onMalformed);
       return undefined;
     }
-    if (value.type === 'trade' && this.#repeats.isRepeat(value.venue, value.instrument, value.id, value.tradeTime)) {
+    if (value instanceof TradeTick && this.#repeats.isRepeat(value.venue, value.instrument, value.id, value.tradeTime)) {
       this.stats.repeats++;
       this.#hooks.clientStats.repeats++;
       return undefined;

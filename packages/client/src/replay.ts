@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from '@nats-io/jetstream';
 import { parseDuration } from './duration.js';
 import { ClientError } from './errors.js';
-import { toMarketValue, type MarketValue } from './events.js';
+import { toMarketValue } from './events.js';
 import { subjectMatches } from './selection.js';
 import { emptyStats, recordMalformed, type MalformedHandler, type Stats } from './stats.js';
 
@@ -33,8 +33,15 @@ export interface ReplaySubscription<T> extends AsyncIterableIterator<T> {
   close(): Promise<void>;
 }
 
-export interface ReplayHooks {
+export interface ReplayHooks<T> {
   clientStats: Stats;
+  /**
+   * Turns a stored message into the value to yield, or `undefined` to skip it without counting it as
+   * malformed; throws (a `WireDecodeError`) for a malformed message. Default: `toMarketValue`.
+   */
+  map?: (msg: JsMsg) => T | undefined;
+  /** The replay's own counters, when the caller keeps more of them (default: a fresh `Stats`). */
+  stats?: Stats;
   onMalformed: MalformedHandler | undefined;
   onClose: (replay: { close(): Promise<void> }) => void;
   /** Whether the server accepts several filter subjects on one consumer (nats-server 2.10+). */
@@ -76,10 +83,11 @@ function mapJetStreamError(stream: string, cause: unknown): ClientError {
  * the consumer's loop (pull-based flow control), a lost message makes the library recreate the consumer
  * at the right sequence, and nothing is dropped.
  */
-export class JetStreamReplay<T extends MarketValue> implements ReplaySubscription<T> {
+export class JetStreamReplay<T> implements ReplaySubscription<T> {
   readonly subjects: readonly string[];
-  readonly stats: Stats = emptyStats();
-  readonly #hooks: ReplayHooks;
+  readonly stats: Stats;
+  readonly #hooks: ReplayHooks<T>;
+  readonly #map: (msg: JsMsg) => T | undefined;
   readonly #options: ReplayOptions;
   readonly #until: Bound | undefined;
   readonly #ready: Promise<void>;
@@ -96,7 +104,7 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
   /** Whether an `iterator.next()` is in flight (the library's generator is running, not suspended). */
   #pulling = false;
 
-  constructor(js: JetStreamClient, stream: string, subjects: string[], options: ReplayOptions, hooks: ReplayHooks) {
+  constructor(js: JetStreamClient, stream: string, subjects: string[], options: ReplayOptions, hooks: ReplayHooks<T>) {
     const now = Date.now();
     const since = resolveBound('since', options.since, now);
     this.#until = options.until === undefined ? undefined : resolveBound('until', options.until, now);
@@ -108,6 +116,8 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
     this.#stream = stream;
     this.#options = options;
     this.#hooks = hooks;
+    this.#map = hooks.map ?? ((msg) => toMarketValue(msg.subject, msg.data, msg.seq) as T);
+    this.stats = hooks.stats ?? emptyStats();
 
     const consumerOptions: Partial<OrderedConsumerOptions> = {};
     if (subjects.length === 1) {
@@ -154,7 +164,8 @@ export class JetStreamReplay<T extends MarketValue> implements ReplaySubscriptio
 
   #decode(msg: JsMsg): T | undefined {
     try {
-      const value = toMarketValue(msg.subject, msg.data, msg.seq) as T;
+      const value = this.#map(msg);
+      if (value === undefined) return undefined;
       this.stats.delivered++;
       this.#hooks.clientStats.delivered++;
       return value;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError } from './errors.js';
-import { statusSubjects, subjectMatches, tradeSubjects } from './selection.js';
+import { bboSubjects, statusSubjects, subjectMatches, tradeSubjects } from './selection.js';
 
 describe('subject selection', () => {
   it('maps selections to trade filters', () => {
@@ -16,6 +16,14 @@ describe('subject selection', () => {
     expect(statusSubjects({ venue: 'binance' })).toEqual(['md.status.binance', 'md.status.binance.>']);
     expect(statusSubjects({ instrument: 'BTC-USDT' })).toEqual(['md.status.*', 'md.status.*.BTC-USDT']);
     expect(statusSubjects({ venue: 'binance', instrument: 'BTC-USDT' })).toEqual(['md.status.binance', 'md.status.binance.BTC-USDT']);
+  });
+
+  it('maps selections to bbo filters', () => {
+    expect(bboSubjects({})).toEqual(['md.bbo.>']);
+    expect(bboSubjects({ venue: 'binance' })).toEqual(['md.bbo.binance.*']);
+    expect(bboSubjects({ instrument: 'BTC-USDT' })).toEqual(['md.bbo.*.BTC-USDT']);
+    expect(bboSubjects({ venue: 'binance', instrument: 'BTC-USDT' })).toEqual(['md.bbo.binance.BTC-USDT']);
+    expect(() => bboSubjects({ instrument: 'btc' })).toThrow(expect.objectContaining({ code: 'TICKGATE_CLIENT_BAD_OPTION' }));
   });
 
   it.each([{ venue: 'Binance' }, { venue: 'bin.ance' }, { venue: '>' }, { instrument: 'btc-usdt' }, { instrument: 'BTCUSDT' }, { instrument: 'BTC-USDT.>' }])(

@@ -27,6 +27,14 @@ export function tradeSubjects(selection: Selection): string[] {
   return [tradeFilter(venue, instrument)];
 }
 
+/** The bbo subject filter for a selection (`md.bbo.>`, `md.bbo.binance.*`, `md.bbo.*.BTC-USDT`, `md.bbo.binance.BTC-USDT`). */
+export function bboSubjects(selection: Selection): string[] {
+  const venue = check('venue', selection.venue);
+  const instrument = check('instrument', selection.instrument);
+  if (venue === undefined && instrument === undefined) return [`${SUBJECT_ROOT}.bbo.>`];
+  return [`${SUBJECT_ROOT}.bbo.${venue ?? '*'}.${instrument ?? '*'}`];
+}
+
 /**
  * The status subject filters for a selection: the per-instrument events of the selected instruments and
  * the connection-wide events (`md.status.<venue>`) of the selected venues, which concern every instrument.
