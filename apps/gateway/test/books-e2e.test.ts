@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
+import { TickgateClient, type BookState } from '@tickgate/client';
 import { waitFor } from '@tickgate/testing';
 import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, decodeBbo, decodeBook, type Bbo, type Book, type BookLevel } from '@tickgate/schema';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,6 +101,24 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     expect(c.books[0]!.action).toBe('snapshot');
     expect(c.seqJumps).toBe(0);
 
+    // the client library, joining late, rebuilds the same book from MD_BOOK and follows it live
+    const client = TickgateClient.wrap(r.nc);
+    const sub = client.books({ venue: 'binance', instrument: INSTRUMENT, depth: DEPTH });
+    let state: BookState | undefined;
+    const following = (async () => {
+      for await (const s of sub) state = s;
+    })();
+    const clientCaughtUp = async () => {
+      const last = String(r.sim.market.orderBook(SYMBOL).updateId);
+      await waitFor(() => state?.updateId === last, { timeoutMs: 15_000, message: `the client's book to reach ${last}` });
+      const t = truth(r, last);
+      expect(state!.bids.map((l) => [l.price, l.size])).toEqual(t.bids);
+      expect(state!.asks.map((l) => [l.price, l.size])).toEqual(t.asks);
+    };
+    await clientCaughtUp();
+    await churn(r, 10);
+    await clientCaughtUp();
+
     // a delta lost on the venue side: the book resyncs on its own, announced, and is exact again
     r.sim.faults.skipBookDeltas(1);
     await churn(r, 20);
@@ -110,6 +129,10 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     expect(resync).toMatchObject({ instrument: INSTRUMENT, reason: 'gap' });
     expect(c.seqJumps).toBe(0);
     expect(c.books.filter((b) => b.action === 'snapshot').length).toBe(2);
+    await clientCaughtUp();
+    expect(sub.stats.resyncs).toBe(0); // the gateway's resync is a new snapshot in the chain, not a gap for the client
+    await sub.close();
+    await following;
 
     // bbo: the venue's own top of book, never crossed
     expect(c.bbos.length).toBeGreaterThan(0);
