@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BENCH_DIR,
   ROOT,
   TS_NODE_FLAGS,
   childTail,
@@ -345,6 +346,18 @@ async function benchBooks(): Promise<void> {
   }));
   results['books'] = { processes, frames, rounds, approaches };
   for (const a of approaches) table.push(['books depthUpdate', a.name, `${a.nsPerMsg} ns/msg`, `${(1e9 / a.nsPerMsg / 1e3).toFixed(1)} k/s`, `${a.ratioVsJsonParse.toFixed(2)}x JSON.parse`]);
+  // the consumer's side: client.books() decoding and applying each message
+  const clientRuns: Array<Array<{ name: string; nsPerMsg: number; ratio: number }>> = [];
+  for (let p = 0; p < processes; p++) {
+    const out = join(tempDir('tickgate-bench-client-books-'), 'client-books.json');
+    const child = spawnTracked(process.execPath, [...TS_NODE_FLAGS, resolve(BENCH_DIR, 'client-books.bench.ts'), '--messages', String(frames), '--rounds', String(rounds), '--json', out]);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    if (code !== 0) throw new Error(`client-books.bench.ts failed (${String(code)}): ${childTail(child)}`);
+    clientRuns.push((JSON.parse(readFileSync(out, 'utf8')) as { results: Array<{ name: string; nsPerMsg: number; ratio: number }> }).results);
+  }
+  const client = clientRuns[0]!.map((a, i) => ({ name: a.name, nsPerMsg: round(median(clientRuns.map((r) => r[i]!.nsPerMsg))), ratioVsJsonParse: round(median(clientRuns.map((r) => r[i]!.ratio)), 2) }));
+  (results['books'] as Record<string, unknown>)['client'] = client;
+  for (const a of client) table.push(['books client', a.name, `${a.nsPerMsg} ns/msg`, `${(1e9 / a.nsPerMsg / 1e3).toFixed(1)} k/s`, `${a.ratioVsJsonParse.toFixed(2)}x JSON.parse`]);
   const parser = approaches.find((a) => a.name.startsWith('tickgate depth parser'));
   if (parser) targets.push({ target: 'book-delta normalization ≤ 1.0× JSON.parse', value: `${parser.ratioVsJsonParse.toFixed(2)}×`, met: parser.ratioVsJsonParse <= 1.0 });
   mark('books end');
