@@ -42,6 +42,8 @@ export function scannedDepthFrame(): ScannedDepthFrame {
 
 const RAW_HEAD = '{"e":"depthUpdate","E":';
 const COMBINED_HEAD = '{"stream":"';
+/** Where the event type's first letter is in a raw frame. */
+const RAW_TYPE_AT = 6;
 /** After the stream name's symbol part (`@depth`, then `@100ms` or not), up to the payload's `E` value. */
 const STREAM_DEPTH = '@depth';
 const STREAM_100MS = '@100ms';
@@ -56,6 +58,7 @@ const QUOTE = 34;
 const COMMA = 44;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
+const LOWER_D = 100;
 const LOWER_E = 101;
 const LOWER_S = 115;
 
@@ -88,13 +91,14 @@ export function scanDepthFrame(raw: string, out: ScannedDepthFrame): boolean {
   let streamStart = -1;
   let streamLength = 0;
   const second = raw.charCodeAt(2);
-  if (second === LOWER_E && at(raw, 0, RAW_HEAD)) {
+  // `d` of `depthUpdate` checked first: other event types are declined without a search (see `at`).
+  if (second === LOWER_E && raw.charCodeAt(RAW_TYPE_AT) === LOWER_D && at(raw, 0, RAW_HEAD)) {
     i = RAW_HEAD.length;
   } else if (second === LOWER_S && at(raw, 0, COMBINED_HEAD)) {
     // The symbol holds no `@`: the first one must start `@depth`. Its characters are checked below.
     streamStart = COMBINED_HEAD.length;
     const j = raw.indexOf('@', streamStart);
-    if (j < 0 || !at(raw, j, STREAM_DEPTH)) return false;
+    if (j < 0 || raw.charCodeAt(j + 1) !== LOWER_D || !at(raw, j, STREAM_DEPTH)) return false;
     streamLength = j - streamStart;
     i = j + STREAM_DEPTH.length;
     if (raw.charCodeAt(i) === 64 /* @ */) {

@@ -43,6 +43,8 @@ export function scannedTradeFrame(): ScannedTradeFrame {
 
 const RAW_HEAD = '{"e":"trade","E":';
 const COMBINED_HEAD = '{"stream":"';
+/** Where the event type's first letter is in a raw frame. */
+const RAW_TYPE_AT = 6;
 /** After the stream name's symbol part, up to the payload's `E` value. */
 const COMBINED_MIDDLE = '@trade","data":{"e":"trade","E":';
 const SYMBOL_KEY = ',"s":"';
@@ -66,14 +68,15 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   let streamStart = -1;
   let streamLength = 0;
   const second = raw.charCodeAt(2);
-  if (second === LOWER_E && at(raw, 0, RAW_HEAD)) {
+  // `t` of `trade` checked first: other event types are declined without a search (see `at`).
+  if (second === LOWER_E && raw.charCodeAt(RAW_TYPE_AT) === LOWER_T && at(raw, 0, RAW_HEAD)) {
     i = RAW_HEAD.length;
   } else if (second === LOWER_S && at(raw, 0, COMBINED_HEAD)) {
     // The stream name's characters are checked below, against the symbol.
     streamStart = COMBINED_HEAD.length;
     // The symbol holds no `@`: the first one must start the rest of the head.
     const j = raw.indexOf('@', streamStart);
-    if (j < 0 || !at(raw, j, COMBINED_MIDDLE)) return false;
+    if (j < 0 || raw.charCodeAt(j + 1) !== LOWER_T || !at(raw, j, COMBINED_MIDDLE)) return false;
     streamLength = j - streamStart;
     i = j + COMBINED_MIDDLE.length;
   } else {

@@ -19,7 +19,11 @@ export const CLOSE_BRACE = 125;
  */
 export const MAX_EXACT_DIGITS = 16;
 
-/** True when `literal` is written in `raw` at `i` (`indexOf` compares in bulk, cheaper than a loop here). */
+/**
+ * True when `literal` is written in `raw` at `i` (`indexOf` compares in bulk, cheaper than a loop or
+ * `startsWith` here). When it is not there, `indexOf` goes on searching the rest of `raw`: where another
+ * frame type is likely, check a character first.
+ */
 export function at(raw: string, i: number, literal: string): boolean {
   return raw.indexOf(literal, i) === i;
 }
