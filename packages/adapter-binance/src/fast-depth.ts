@@ -55,6 +55,7 @@ const BIDS_KEY = ',"b":[';
 const ASKS_KEY = ',"a":[';
 
 const QUOTE = 34;
+const AT_SIGN = 64;
 const COMMA = 44;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
@@ -101,7 +102,7 @@ export function scanDepthFrame(raw: string, out: ScannedDepthFrame): boolean {
     if (j < 0 || raw.charCodeAt(j + 1) !== LOWER_D || !at(raw, j, STREAM_DEPTH)) return false;
     streamLength = j - streamStart;
     i = j + STREAM_DEPTH.length;
-    if (raw.charCodeAt(i) === 64 /* @ */) {
+    if (raw.charCodeAt(i) === AT_SIGN) {
       if (!at(raw, i, STREAM_100MS)) return false;
       i += STREAM_100MS.length;
     }
