@@ -17,6 +17,7 @@ import {
   type RestRequest,
 } from '@tickgate/core';
 import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, WIRE_VERSION, type Bbo } from '@tickgate/schema';
+import { scanDepthFrame, scannedDepthFrame } from './fast-depth.js';
 import { BINANCE_VENUE, toMicros, type BinanceTimeUnit } from './parse.js';
 
 /**
@@ -70,6 +71,27 @@ export function parseDepthPayload(d: JsonObject, raw: string, receiveTimeUs: num
   if (typeof asks === 'string') return rejectChannelField(sink, 'book', 'a', `asks: ${asks}`, undefined, raw, instrument);
   const exchangeTime = toMicros(d['E'], timeUnit);
   sink.bookDelta(instrument, { firstUpdateId: first, updateId: last, bids, asks, receiveTime: receiveTimeUs, ...(exchangeTime !== undefined ? { exchangeTime } : {}) });
+}
+
+/** Scratch record of the fast path (fields are read out before the sink is called). */
+const scanned = scannedDepthFrame();
+
+/**
+ * The fast path: when `raw` is exactly a Binance `depthUpdate` frame (see `fast-depth.ts`) that makes a
+ * valid delta for a sink taking deltas, emit it (the object `parseDepthPayload` builds) and return `true`.
+ * Otherwise return `false` without touching the sink: the caller then reads the frame with
+ * `parseFrameGeneral`, which also gives every rejection its reason.
+ */
+export function parseDepthFrameFast(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit): boolean {
+  if (sink.bookDelta === undefined || !scanDepthFrame(raw, scanned)) return false;
+  const info = instruments.bySymbol(scanned.symbol);
+  if (info === undefined) return false;
+  const first = scanned.firstUpdateId;
+  const last = scanned.updateId;
+  if (compareIdTexts(first, last) > 0) return false;
+  const exchangeTime = toMicros(scanned.time, timeUnit);
+  sink.bookDelta(info.instrument, { firstUpdateId: first, updateId: last, bids: scanned.bids, asks: scanned.asks, receiveTime: receiveTimeUs, ...(exchangeTime !== undefined ? { exchangeTime } : {}) });
+  return true;
 }
 
 /** Read one spot `bookTicker` payload: one `bbo`, or a rejection. A sink without `bbo` ignores it. */

@@ -1,4 +1,4 @@
-import { MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS } from '@tickgate/schema';
+import { at, canonicalSpan, CLOSE_BRACE, decimalEnd, integerEnd, MAX_EXACT_DIGITS, NINE, smallIntegerEnd, UPPER_A, UPPER_Z, ZERO } from './scan-kit.js';
 
 /**
  * Byte-level reader of the one frame shape Binance sends for a trade, raw or combined:
@@ -43,6 +43,8 @@ export function scannedTradeFrame(): ScannedTradeFrame {
 
 const RAW_HEAD = '{"e":"trade","E":';
 const COMBINED_HEAD = '{"stream":"';
+/** Where the event type's first letter is in a raw frame. */
+const RAW_TYPE_AT = 6;
 /** After the stream name's symbol part, up to the payload's `E` value. */
 const COMBINED_MIDDLE = '@trade","data":{"e":"trade","E":';
 const SYMBOL_KEY = ',"s":"';
@@ -53,90 +55,9 @@ const TIME_KEY = '","T":';
 const MAKER_KEY = ',"m":';
 const IGNORE_KEY = ',"M":';
 
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
-const UPPER_A = 65;
-const UPPER_Z = 90;
 const LOWER_E = 101;
 const LOWER_S = 115;
 const LOWER_T = 116;
-const CLOSE_BRACE = 125;
-
-/**
- * Most digits of an integer read here. With 16 digits the first must be 8 or less, so the value stays
- * below 9e15 < 2^53: every digit-by-digit step is then exact, and equal to what `JSON.parse` gives.
- */
-const MAX_DIGITS = 16;
-
-/** True when `literal` is written in `raw` at `i` (`indexOf` compares in bulk, cheaper than a loop here). */
-function at(raw: string, i: number, literal: string): boolean {
-  return raw.indexOf(literal, i) === i;
-}
-
-/** End of the JSON integer (digits, no leading zero) starting at `i`, or -1. Any length. */
-function integerEnd(raw: string, i: number): number {
-  const first = raw.charCodeAt(i);
-  if (first === ZERO) return i + 1; // "0" alone: a digit after it fails the caller's next check
-  if (!(first > ZERO && first <= NINE)) return -1;
-  let j = i + 1;
-  for (let c = raw.charCodeAt(j); c >= ZERO && c <= NINE; c = raw.charCodeAt(++j));
-  return j;
-}
-
-/** End of the exact small integer starting at `i` (see `MAX_DIGITS`), or -1. */
-function smallIntegerEnd(raw: string, i: number): number {
-  const end = integerEnd(raw, i);
-  const digits = end - i;
-  return end < 0 || digits > MAX_DIGITS || (digits === MAX_DIGITS && raw.charCodeAt(i) > ZERO + 8) ? -1 : end;
-}
-
-/** Bounds of the canonical form found by the last `decimalEnd` (valid only when it returned >= 0). */
-let canonicalStart = 0;
-let canonicalEnd = 0;
-
-/**
- * `canonicalDecimalOrUndefined` of the run of digits and dots starting at `i`, computed in place: returns
- * the end of the run and leaves the canonical form's bounds in `canonicalStart`/`canonicalEnd`, or
- * returns -1 where `canonicalDecimalOrUndefined` gives `undefined`. The same rules, in the same order:
- * at least one non-zero digit, at most one dot and neither first nor last, leading zeros of the integer
- * part dropped (one kept before the dot), trailing zeros of the fraction dropped (with the dot when
- * nothing is left), then the `MAX_INTEGER_DIGITS`/`MAX_FRACTION_DIGITS` limits.
- */
-function decimalEnd(raw: string, i: number): number {
-  let dot = -1;
-  let firstNonZero = -1; // first non-zero digit of the integer part
-  let lastNonZeroFraction = -1; // last non-zero digit of the fraction
-  let j = i;
-  for (;; j++) {
-    const c = raw.charCodeAt(j);
-    if (c > ZERO && c <= NINE) {
-      if (dot < 0) {
-        if (firstNonZero < 0) firstNonZero = j;
-      } else {
-        lastNonZeroFraction = j;
-      }
-    } else if (c === DOT) {
-      if (dot >= 0 || j === i) return -1;
-      dot = j;
-    } else if (c !== ZERO) {
-      break;
-    }
-  }
-  if (dot === j - 1) return -1; // a dot last (text "5.")
-  if (firstNonZero < 0 && lastNonZeroFraction < 0) return -1; // zero, or empty
-  const integerEnd = dot < 0 ? j : dot;
-  const start = firstNonZero < 0 ? integerEnd - 1 : firstNonZero;
-  if (integerEnd - start > MAX_INTEGER_DIGITS) return -1;
-  if (lastNonZeroFraction < 0) {
-    canonicalEnd = integerEnd;
-  } else {
-    if (lastNonZeroFraction - dot > MAX_FRACTION_DIGITS) return -1;
-    canonicalEnd = lastNonZeroFraction + 1;
-  }
-  canonicalStart = start;
-  return j;
-}
 
 /**
  * Read `raw` if it is exactly a Binance `@trade` frame of the shape above, filling `out`. Returns `false`,
@@ -147,13 +68,15 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   let streamStart = -1;
   let streamLength = 0;
   const second = raw.charCodeAt(2);
-  if (second === LOWER_E && at(raw, 0, RAW_HEAD)) {
+  // `t` of `trade` checked first: other event types are declined without a search (see `at`).
+  if (second === LOWER_E && raw.charCodeAt(RAW_TYPE_AT) === LOWER_T && at(raw, 0, RAW_HEAD)) {
     i = RAW_HEAD.length;
   } else if (second === LOWER_S && at(raw, 0, COMBINED_HEAD)) {
     // The stream name's characters are checked below, against the symbol.
     streamStart = COMBINED_HEAD.length;
-    const j = raw.indexOf(COMBINED_MIDDLE, streamStart);
-    if (j < 0) return false;
+    // The symbol holds no `@`: the first one must start the rest of the head.
+    const j = raw.indexOf('@', streamStart);
+    if (j < 0 || raw.charCodeAt(j + 1) !== LOWER_T || !at(raw, j, COMBINED_MIDDLE)) return false;
     streamLength = j - streamStart;
     i = j + COMBINED_MIDDLE.length;
   } else {
@@ -188,16 +111,16 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   const idEnd = i;
 
   // "p" and "q": canonical decimals.
-  i = decimalEnd(raw, i + PRICE_KEY.length);
+  i = decimalEnd(raw, i + PRICE_KEY.length, false);
   if (i < 0 || !at(raw, i, QUANTITY_KEY)) return false;
-  const priceStart = canonicalStart;
-  const priceEnd = canonicalEnd;
-  i = decimalEnd(raw, i + QUANTITY_KEY.length);
+  const priceStart = canonicalSpan.start;
+  const priceEnd = canonicalSpan.end;
+  i = decimalEnd(raw, i + QUANTITY_KEY.length, false);
   if (i < 0 || !at(raw, i, TIME_KEY)) return false;
-  const quantityStart = canonicalStart;
-  const quantityEnd = canonicalEnd;
+  const quantityStart = canonicalSpan.start;
+  const quantityEnd = canonicalSpan.end;
 
-  // "T": the trade time, read digit by digit (exact below 9e15, see `MAX_DIGITS`).
+  // "T": the trade time, read digit by digit (exact below 9e15, see `MAX_EXACT_DIGITS`).
   i += TIME_KEY.length;
   const timeStart = i;
   let time = raw.charCodeAt(i) - ZERO;
@@ -207,7 +130,7 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   } else {
     for (let d = raw.charCodeAt(++i) - ZERO; d >= 0 && d <= 9; d = raw.charCodeAt(++i) - ZERO) time = time * 10 + d;
     const digits = i - timeStart;
-    if (digits > MAX_DIGITS || (digits === MAX_DIGITS && raw.charCodeAt(timeStart) > ZERO + 8)) return false;
+    if (digits > MAX_EXACT_DIGITS || (digits === MAX_EXACT_DIGITS && raw.charCodeAt(timeStart) > ZERO + 8)) return false;
   }
   if (!at(raw, i, MAKER_KEY)) return false;
 

@@ -1,6 +1,6 @@
 import { decimalOrReject, instrumentOrReject, rejectField, rejectFrame, valuePreview, wsTrade, type ControlEvent, type FrameParser, type InstrumentInfo, type InstrumentMap, type JsonObject, type ParseSink } from '@tickgate/core';
 import { MAX_TIME_US, MIN_TIME_US, type Trade } from '@tickgate/schema';
-import { parseBookTickerPayload, parseDepthPayload } from './books.js';
+import { parseBookTickerPayload, parseDepthFrameFast, parseDepthPayload } from './books.js';
 import { scannedTradeFrame, scanTradeFrame } from './fast-trade.js';
 import type { BinanceRequestId } from './messages.js';
 
@@ -24,8 +24,10 @@ import type { BinanceRequestId } from './messages.js';
  * emits a trade. Any other shape, and any frame that would be rejected, falls through untouched to
  * `parseFrameGeneral` (one `JSON.parse`, direct field reads with `typeof` checks), so every rejection keeps
  * its reason. Neither layer uses decimal.js, zod, closures or regexes per frame.
- * `fast-trade.property.test.ts` holds `parseFrame` to the sink calls of `parseFrameGeneral` on valid,
- * re-spelled and broken frames; `parse.property.test.ts` checks the output against the strict `TradeSchema`.
+ * `depthUpdate` frames have the same two layers: `parseDepthFrameFast` (`books.ts`, scanner in
+ * `fast-depth.ts`) emits the `bookDelta` that `parseDepthPayload` would, or declines.
+ * `fast-trade.property.test.ts` and `fast-depth.property.test.ts` hold `parseFrame` to the sink calls of
+ * `parseFrameGeneral` on valid, re-spelled and broken frames; `parse.property.test.ts` checks the output against the strict `TradeSchema`.
  */
 
 /** The venue id used in subjects and on every trade. */
@@ -179,11 +181,12 @@ function parseUntyped(d: JsonObject, combined: boolean, raw: string, receiveTime
 
 /**
  * Parse one raw text frame of a Binance spot connection (raw or combined streams). Never throws:
- * anything unreadable goes to `sink.reject` with a stable reason. Trade frames of the venue's exact shape
- * take the fast path; everything else, and whatever the fast path declines, `parseFrameGeneral`.
+ * anything unreadable goes to `sink.reject` with a stable reason. Trade and `depthUpdate` frames of the
+ * venue's exact shape take a fast path; everything else, and whatever the fast path declines, `parseFrameGeneral`.
  */
 export function parseFrame(raw: string, receiveTimeUs: number, sink: ParseSink, instruments: InstrumentMap, timeUnit: BinanceTimeUnit = 'us'): void {
   if (parseTradeFrameFast(raw, receiveTimeUs, sink, instruments, timeUnit)) return;
+  if (parseDepthFrameFast(raw, receiveTimeUs, sink, instruments, timeUnit)) return;
   parseFrameGeneral(raw, receiveTimeUs, sink, instruments, timeUnit);
 }
 

@@ -23,6 +23,41 @@ describe('compareDecimals', () => {
     );
   });
 
+  it('orders decimals sharing their start, up to the schema digits, exactly as decimal.js does (trailing fraction zeros too)', () => {
+    // Pairs built from one start and two continuations, so that the first difference falls anywhere:
+    // in the integer part, at the dot, in the fraction, or nowhere (one is the start of the other).
+    const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{0,${max}}$`));
+    const tail = fc.tuple(digits(6), fc.option(digits(8), { nil: undefined }), fc.nat({ max: 3 }));
+    const spell = (start: string, [more, fraction, zeros]: [string, string | undefined, number], dotInStart: boolean): string | undefined => {
+      const text = dotInStart ? `${start}${more}${'0'.repeat(zeros)}` : `${start}${more}${fraction === undefined ? '' : `.${fraction}${'0'.repeat(zeros)}`}`;
+      // Canonical, or canonical but for zeros at the end of the fraction.
+      const canonical = canonicalSizeOrUndefined(text);
+      if (canonical === undefined || text.endsWith('.')) return undefined;
+      return text.startsWith(canonical) && /^\.?0*$/.test(text.slice(canonical.length)) ? text : undefined;
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{0,17}$/), fc.option(digits(6), { nil: undefined }), tail, tail, (int, startFraction, x, y) => {
+        const start = startFraction === undefined ? int : `${int}.${startFraction}`;
+        const a = spell(start, x, startFraction !== undefined);
+        const b = spell(start, y, startFraction !== undefined);
+        fc.pre(a !== undefined && b !== undefined);
+        expect(Math.sign(compareDecimals(a, b))).toBe(new Decimal(a).comparedTo(new Decimal(b)));
+        expect(Math.sign(compareDecimals(b, a))).toBe(new Decimal(b).comparedTo(new Decimal(a)));
+      }),
+      { numRuns: 5_000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.stringMatching(/^[0-9]{0,24}[1-9]$/), (aInt, bInt, fraction) => {
+        // Integer parts of different lengths against the same fraction, and "0" against any of them.
+        const a = aInt === 0 ? `0.${fraction}` : `${'9'.repeat(aInt)}.${fraction}`;
+        const b = bInt === 0 ? '0' : `1${'0'.repeat(bInt - 1)}`;
+        expect(Math.sign(compareDecimals(a, b))).toBe(new Decimal(a).comparedTo(new Decimal(b)));
+        expect(Math.sign(compareDecimals(b, a))).toBe(new Decimal(b).comparedTo(new Decimal(a)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('tells apart prices a float cannot', () => {
     expect(compareDecimals('0.30000000000000004', '0.3')).toBeGreaterThan(0);
     expect(compareDecimals('9007199254740993', '9007199254740992')).toBeGreaterThan(0);
@@ -30,6 +65,11 @@ describe('compareDecimals', () => {
     expect(compareDecimals('0.001', '0.0009')).toBeGreaterThan(0);
     expect(compareDecimals('0', '0.0001')).toBeLessThan(0);
     expect(compareDecimals('42.5', '42.5')).toBe(0);
+    expect(compareDecimals('42.5', '42.50')).toBe(0);
+    expect(compareDecimals('42', '42.000')).toBe(0);
+    expect(compareDecimals('42', '42.001')).toBeLessThan(0);
+    expect(compareDecimals('97123.45', '97123.4')).toBeGreaterThan(0);
+    expect(compareDecimals('97123.45', '9712.345')).toBeGreaterThan(0);
   });
 });
 

@@ -30,28 +30,41 @@ export function canonicalSizeOrUndefined(text: string): string | undefined {
 /**
  * Exact order of two canonical decimals (`canonicalDecimal` output, or `"0"`): negative when `a < b`,
  * 0 when equal, positive when `a > b`. String operations only — no float, no Decimal.
+ *
+ * One pass over the common start of both strings finds the first difference. When a dot was passed
+ * on the way, both integer parts are that long and the differing digits decide. Otherwise the integer
+ * parts are measured from there (canonical integer parts have no leading zeros, so the longer is greater)
+ * and, when they are as long, the differing digits decide. When one string is the start of the other,
+ * the longer is greater unless the rest is zeros (and a dot), which equal it. Prices in one book mostly
+ * share their integer part, so the usual comparison is a few `charCodeAt` and no search.
  */
 export function compareDecimals(a: string, b: string): number {
   if (a === b) return 0;
-  const ai = a.indexOf('.');
-  const bi = b.indexOf('.');
-  const aInt = ai < 0 ? a.length : ai;
-  const bInt = bi < 0 ? b.length : bi;
-  // canonical integer parts have no leading zeros (but "0" before a fraction)
-  if (aInt !== bInt) return aInt - bInt;
-  for (let i = 0; i < aInt; i++) {
-    const d = a.charCodeAt(i) - b.charCodeAt(i);
-    if (d !== 0) return d;
+  const aLength = a.length;
+  const bLength = b.length;
+  const common = aLength < bLength ? aLength : bLength;
+  let i = 0;
+  let pastDot = false;
+  for (; i < common; i++) {
+    const c = a.charCodeAt(i);
+    if (c !== b.charCodeAt(i)) break;
+    if (c === DOT) pastDot = true;
   }
-  // same integer part: compare fractions digit by digit, a missing digit counting as 0
-  const aLen = a.length;
-  const bLen = b.length;
-  for (let i = 1; ; i++) {
-    const ac = ai < 0 || ai + i >= aLen ? ZERO : a.charCodeAt(ai + i);
-    const bc = bi < 0 || bi + i >= bLen ? ZERO : b.charCodeAt(bi + i);
-    if (ac !== bc) return ac - bc;
-    if ((ai < 0 || ai + i >= aLen) && (bi < 0 || bi + i >= bLen)) return 0;
+  if (!pastDot) {
+    const aDot = a.indexOf('.', i);
+    const bDot = b.indexOf('.', i);
+    const aInt = aDot < 0 ? aLength : aDot;
+    const bInt = bDot < 0 ? bLength : bDot;
+    if (aInt !== bInt) return aInt - bInt;
   }
+  if (i < common) return a.charCodeAt(i) - b.charCodeAt(i);
+  // One is the start of the other: a missing digit counts as 0.
+  const longer = aLength > bLength ? a : b;
+  for (let k = common; k < longer.length; k++) {
+    const c = longer.charCodeAt(k);
+    if (c !== ZERO && c !== DOT) return aLength > bLength ? 1 : -1;
+  }
+  return 0;
 }
 
 const price = z.string().superRefine((value, ctx) => {

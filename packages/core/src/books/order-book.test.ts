@@ -68,6 +68,8 @@ describe('OrderBook', () => {
     expect(book.rankOf('bid', '0.5')).toBe(3);
     expect(book.rankOf('bid', '4')).toBe(0);
     expect(book.rankOf('ask', '4')).toBe(0);
+    expect([book.locate('bid', '3'), book.locate('bid', '2'), book.locate('bid', '2.5'), book.locate('bid', '0.5'), book.locate('ask', '4')]).toEqual([0, 1, -2, -4, -1]);
+    expect([book.sizeAtRank('bid', 2), book.sizeAtRank('bid', 3), book.sizeAtRank('bid', -1)]).toEqual(['1', undefined, undefined]);
   });
 
   it('replace loads unordered levels, skips zero sizes and keeps the last size of a repeated price', () => {
@@ -108,6 +110,36 @@ describe('OrderBook', () => {
         expect(book.levels('ask')).toEqual(reference(changes.filter(([b]) => !b).map(([, p, s]) => [p, s]), false));
       }),
       { seed: 20_261_204, numRuns: 200 },
+    );
+  });
+
+  it('matches a sorted map for prices of any length sharing their start (the search compares integer lengths, then text)', () => {
+    // "97123.4", "97123.45", "9712.345", "971234", …: the same digits with the dot moved or cut short.
+    const wide = fc
+      .tuple(fc.stringMatching(/^[1-9][0-9]{0,9}$/), fc.nat({ max: 10 }), fc.stringMatching(/^[0-9]{0,6}[1-9]$/), fc.boolean())
+      .map(([digits, dotAt, fraction, whole]) => {
+        const k = Math.min(dotAt, digits.length);
+        const int = digits.slice(0, digits.length - k) || '0';
+        const frac = `${digits.slice(digits.length - k)}${whole ? '' : fraction}`.replace(/0+$/, '');
+        return frac === '' ? int : `${int}.${frac}`;
+      });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.oneof(wide, price), size), { maxLength: 300 }), (changes) => {
+        const book = new OrderBook();
+        for (const [bid, p, s] of changes) book.apply(bid ? 'bid' : 'ask', p, s);
+        expect(book.levels('bid')).toEqual(reference(changes.filter(([b]) => b).map(([, p, s]) => [p, s]), true));
+        expect(book.levels('ask')).toEqual(reference(changes.filter(([b]) => !b).map(([, p, s]) => [p, s]), false));
+        for (const [bid, p] of changes) {
+          const side = bid ? 'bid' : 'ask';
+          const where = book.locate(side, p);
+          const size = book.sizeAt(side, p);
+          // locate: the rank when present, else -1 - the rank it would take; sizeAtRank reads the level there.
+          expect(where >= 0 ? where : -1 - where).toBe(book.rankOf(side, p));
+          expect(where >= 0).toBe(size !== undefined);
+          if (where >= 0) expect(book.sizeAtRank(side, where)).toBe(size);
+        }
+      }),
+      { seed: 20_261_206, numRuns: 300 },
     );
   });
 

@@ -3,13 +3,28 @@ import { compareDecimals, type BookLevel } from '@tickgate/schema';
 /** A side of a book: `bid` (best is the highest price) or `ask` (best is the lowest). */
 export type BookSide = 'bid' | 'ask';
 
+/** Digits before the dot of a canonical decimal (all of them when it has none). */
+function integerLength(price: string): number {
+  const dot = price.indexOf('.');
+  return dot < 0 ? price.length : dot;
+}
+
 /**
- * One side's levels in two parallel arrays ordered worst to best, so that the best level is last and
- * the changes near the top of the book (the common case) move few elements.
+ * One side's levels in three parallel arrays ordered worst to best, so that the best level is last and
+ * the changes near the top of the book (the common case) move few elements: the prices, their sizes, and
+ * the length of each price's integer part, which the search compares first.
+ *
+ * Why that is `compareDecimals` order: canonical integer parts have no leading zeros, so a longer one is
+ * greater; of two canonical decimals whose integer parts are as long, the plain string order (`<`) is
+ * the numeric order: the integer digits line up, then the dots, then the fraction digits, and when one
+ * is the start of the other the longer has more non-zero digits after it (no trailing zeros) and is
+ * greater, as the string order says. The property tests of `order-book.test.ts` hold the book to a
+ * reference sorted by `compareDecimals`.
  */
 class SideLevels {
   readonly prices: string[] = [];
   readonly sizes: string[] = [];
+  private readonly integerLengths: number[] = [];
 
   /** `sign * compareDecimals(a, b)` orders the side worst to best: +1 for bids, -1 for asks. */
   constructor(private readonly sign: 1 | -1) {}
@@ -21,12 +36,26 @@ class SideLevels {
   /** First index whose price is at least as good as `price` (binary search); `length` when none. */
   lowerBound(price: string): number {
     const prices = this.prices;
+    const lengths = this.integerLengths;
+    const key = integerLength(price);
     let lo = 0;
     let hi = prices.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sign * compareDecimals(prices[mid]!, price) < 0) lo = mid + 1;
-      else hi = mid;
+    if (this.sign > 0) {
+      // Bids, low to high: skip the prices below `price`.
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const d = lengths[mid]! - key;
+        if (d < 0 || (d === 0 && prices[mid]! < price)) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      // Asks, high to low: skip the prices above `price`.
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const d = lengths[mid]! - key;
+        if (d > 0 || (d === 0 && prices[mid]! > price)) lo = mid + 1;
+        else hi = mid;
+      }
     }
     return lo;
   }
@@ -44,22 +73,34 @@ class SideLevels {
       if (present) {
         this.prices.splice(i, 1);
         this.sizes.splice(i, 1);
+        this.integerLengths.splice(i, 1);
       }
     } else if (present) {
       this.sizes[i] = size;
     } else if (i === this.prices.length) {
-      this.prices.push(price);
-      this.sizes.push(size);
+      this.push(price, size);
     } else {
       this.prices.splice(i, 0, price);
       this.sizes.splice(i, 0, size);
+      this.integerLengths.splice(i, 0, integerLength(price));
     }
+  }
+
+  private push(price: string, size: string): void {
+    this.prices.push(price);
+    this.sizes.push(size);
+    this.integerLengths.push(integerLength(price));
+  }
+
+  private empty(): void {
+    this.prices.length = 0;
+    this.sizes.length = 0;
+    this.integerLengths.length = 0;
   }
 
   /** Load levels given in any order; zero sizes are skipped, a repeated price keeps its last size. */
   load(levels: readonly BookLevel[]): void {
-    this.prices.length = 0;
-    this.sizes.length = 0;
+    this.empty();
     // A venue sends its levels best first: read them backwards and check the order on the way.
     let ordered = true;
     for (let i = levels.length - 1; i >= 0; i--) {
@@ -70,12 +111,10 @@ class SideLevels {
         ordered = false;
         break;
       }
-      this.prices.push(price);
-      this.sizes.push(size);
+      this.push(price, size);
     }
     if (ordered) return;
-    this.prices.length = 0;
-    this.sizes.length = 0;
+    this.empty();
     for (const [price, size] of levels) if (size !== '0') this.set(price, size);
   }
 }
@@ -146,6 +185,24 @@ export class OrderBook {
     const s = this.side(side);
     const i = s.lowerBound(price);
     return s.length - (i < s.length && s.prices[i] === price ? i + 1 : i);
+  }
+
+  /**
+   * Where `price` is on a side, in one search: its rank (0 is the best) when the side has a level there,
+   * else `-1 - rank` with the rank a level there would take. `sizeAtRank` then reads the level's size.
+   */
+  locate(side: BookSide, price: string): number {
+    const s = this.side(side);
+    const i = s.lowerBound(price);
+    const n = s.length;
+    return i < n && s.prices[i] === price ? n - 1 - i : i - n - 1;
+  }
+
+  /** The size of the level `rank` places below the best, or `undefined` beyond the side. */
+  sizeAtRank(side: BookSide, rank: number): string | undefined {
+    const s = this.side(side);
+    const i = s.length - 1 - rank;
+    return rank >= 0 && i >= 0 ? s.sizes[i] : undefined;
   }
 
   /** Number of levels on a side. */

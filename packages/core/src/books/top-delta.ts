@@ -31,12 +31,13 @@ export function applyTopDelta(book: OrderBook, side: BookSide, changes: readonly
   let changedInBefore = 0;
   let touched = false;
   for (let i = 0; i < prices.length; i++) {
-    const p = prices[i]!;
-    const size = book.sizeAt(side, p);
-    const rank = book.rankOf(side, p);
-    beforeSizes[i] = size;
-    inBefore[i] = size !== undefined && rank < depth;
-    if (inBefore[i]) changedInBefore++;
+    // One search gives both the size (if present) and the rank (where it is or would go).
+    const where = book.locate(side, prices[i]!);
+    const rank = where >= 0 ? where : -1 - where;
+    const before = where >= 0 && rank < depth;
+    beforeSizes[i] = before ? book.sizeAtRank(side, where) : undefined;
+    inBefore[i] = before;
+    if (before) changedInBefore++;
     if (rank < depth) touched = true;
   }
   for (const [p, size] of changed) book.apply(side, p, size);
@@ -50,14 +51,14 @@ export function applyTopDelta(book: OrderBook, side: BookSide, changes: readonly
   let changedPresentAfter = 0;
   for (let i = 0; i < prices.length; i++) {
     const p = prices[i]!;
-    const size = book.sizeAt(side, p);
-    if (size === undefined) {
+    const rank = book.locate(side, p);
+    if (rank < 0) {
       if (inBefore[i]) out.push([p, '0']);
       continue;
     }
     changedPresentAfter++;
-    const inAfter = book.rankOf(side, p) < depth;
-    if (inAfter) {
+    if (rank < depth) {
+      const size = book.sizeAtRank(side, rank)!;
       changedInAfter++;
       if (!inBefore[i] || beforeSizes[i] !== size) out.push([p, size]);
     } else if (inBefore[i]) {
