@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { canonicalDecimalOrUndefined, explainDecimal } from './decimal.js';
-import { isInstrumentId, isVenueId } from './subjects.js';
-import { MAX_TIME_US, MIN_TIME_US, WIRE_VERSION } from './events.js';
+import { instrumentId, microseconds, venueId, WIRE_VERSION } from './events.js';
 
 const ZERO = 48;
 const DOT = 46;
@@ -75,13 +74,6 @@ const price = z.string().superRefine((value, ctx) => {
 });
 const size = z.string().refine((value) => canonicalSizeOrUndefined(value) === value, { message: 'not a canonical size ("0" or a canonical positive decimal)' });
 const positiveSize = size.refine((value) => value !== '0', { message: 'a snapshot level cannot have size "0"' });
-const venueId = z.string().refine(isVenueId, { message: 'not a venue id (lowercase letters and digits, e.g. "binance")' });
-const instrumentId = z.string().refine(isInstrumentId, { message: 'not a BASE-QUOTE instrument (e.g. "BTC-USDT")' });
-const microseconds = z
-  .number()
-  .int()
-  .min(MIN_TIME_US, { message: 'not microseconds since the Unix epoch (too small: milliseconds?)' })
-  .max(MAX_TIME_US, { message: 'not microseconds since the Unix epoch (too large)' });
 const updateId = z.string().min(1).max(64);
 
 /** One price level: `[price, size]`, canonical decimal strings. */

@@ -60,21 +60,7 @@ export function encodeToString(event: MarketEvent): string {
  * (forward compatibility); a different `v` is rejected. Throws `WireDecodeError` naming the field.
  */
 export function decode(payload: Uint8Array | string): MarketEvent {
-  let text: string;
-  try {
-    text = typeof payload === 'string' ? payload : decoder.decode(payload);
-  } catch (cause) {
-    throw new WireDecodeError('', 'payload is not valid UTF-8', { cause });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (cause) {
-    throw new WireDecodeError('', 'payload is not JSON', { cause });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new WireDecodeError('', 'payload is not a JSON object');
-  }
+  const value = parseObject(payload);
   const type = (value as { type?: unknown }).type;
   if (type === 'trade') {
     const r = TradeSchemaLoose.safeParse(value);
@@ -106,34 +92,39 @@ function parseObject(payload: Uint8Array | string): unknown {
   return value;
 }
 
+/** Validate `message` against `schema` and encode it, or throw `WireDecodeError` naming the field under `root`. */
+function encodeWith<T>(schema: z.ZodType<T>, message: T, root: string): string {
+  const r = schema.safeParse(message);
+  if (!r.success) throw firstIssue(r.error, root);
+  return JSON.stringify(r.data);
+}
+
+/** Decode a payload whose `type` must be `type`, validated by `schema`. */
+function decodeWith<T>(schema: z.ZodType<T>, payload: Uint8Array | string, type: string): T {
+  const value = parseObject(payload);
+  const got = (value as { type?: unknown }).type;
+  if (got !== type) throw new WireDecodeError('type', `not a ${type} message (type ${JSON.stringify(got)})`);
+  const r = schema.safeParse(value);
+  if (!r.success) throw firstIssue(r.error, type);
+  return r.data;
+}
+
 /** Producer side of `md.book.*`: validate strictly (ordered, never-crossed snapshots) and encode. Throws `WireDecodeError`. */
 export function encodeBook(book: Book): string {
-  const r = BookSchema.safeParse(book);
-  if (!r.success) throw firstIssue(r.error, 'book');
-  return JSON.stringify(r.data);
+  return encodeWith(BookSchema, book, 'book');
 }
 
 /** Consumer side of `md.book.*`: decode and validate one book message. Throws `WireDecodeError` naming the field. */
 export function decodeBook(payload: Uint8Array | string): Book {
-  const value = parseObject(payload);
-  if ((value as { type?: unknown }).type !== 'book') throw new WireDecodeError('type', `not a book message (type ${JSON.stringify((value as { type?: unknown }).type)})`);
-  const r = BookSchemaLoose.safeParse(value);
-  if (!r.success) throw firstIssue(r.error, 'book');
-  return r.data as Book;
+  return decodeWith(BookSchemaLoose as z.ZodType<Book>, payload, 'book');
 }
 
 /** Producer side of `md.bbo.*`. Throws `WireDecodeError`. */
 export function encodeBbo(bbo: Bbo): string {
-  const r = BboSchema.safeParse(bbo);
-  if (!r.success) throw firstIssue(r.error, 'bbo');
-  return JSON.stringify(r.data);
+  return encodeWith(BboSchema, bbo, 'bbo');
 }
 
 /** Consumer side of `md.bbo.*`. Throws `WireDecodeError` naming the field. */
 export function decodeBbo(payload: Uint8Array | string): Bbo {
-  const value = parseObject(payload);
-  if ((value as { type?: unknown }).type !== 'bbo') throw new WireDecodeError('type', `not a bbo message (type ${JSON.stringify((value as { type?: unknown }).type)})`);
-  const r = BboSchemaLoose.safeParse(value);
-  if (!r.success) throw firstIssue(r.error, 'bbo');
-  return r.data as Bbo;
+  return decodeWith(BboSchemaLoose as z.ZodType<Bbo>, payload, 'bbo');
 }

@@ -20,9 +20,10 @@ const decimalString = z.string().superRefine((value, ctx) => {
   }
 });
 
-const venueId = z.string().refine(isVenueId, { message: 'not a venue id (lowercase letters and digits, e.g. "binance")' });
-const instrumentId = z.string().refine(isInstrumentId, { message: 'not a BASE-QUOTE instrument (e.g. "BTC-USDT")' });
-const microseconds = z
+/** Schema pieces shared by every wire message (`books.ts` too); not part of the package's exports. */
+export const venueId = z.string().refine(isVenueId, { message: 'not a venue id (lowercase letters and digits, e.g. "binance")' });
+export const instrumentId = z.string().refine(isInstrumentId, { message: 'not a BASE-QUOTE instrument (e.g. "BTC-USDT")' });
+export const microseconds = z
   .number()
   .int()
   .min(MIN_TIME_US, { message: 'not microseconds since the Unix epoch (too small: milliseconds?)' })
