@@ -93,7 +93,7 @@ describe('BookSync, range rule (Binance)', () => {
     sync.delta(range(11, 20, [['100', '7']]));
     take();
     sync.delta(range(15, 20, [['100', '1']]));
-    sync.delta(range(3, 9, [['100', '1']]));
+    sync.delta(range(11, 20, [['100', '1']]));
     expect(take()).toEqual([]);
     expect(sync.top('bid')[0]).toEqual(['100', '7']);
     expect(sync.counters().skipped).toBe(3); // 1..10 at the snapshot, then the two above
@@ -285,6 +285,21 @@ describe('BookSync, range rule (Binance)', () => {
     sync.delta(range(1, 1));
     sync.snapshot(snap(1, BIDS, ASKS));
     expect(kinds(take())).toEqual(['need:initial', 'snapshot#42', 'synced#42']);
+  });
+
+  it('after deltas follow the snapshot, a delta older than that snapshot is the venue starting its ids over', () => {
+    const { sync, take } = make(BOOK_SYNC_RULES.binance, 5);
+    sync.delta(range(10, 10));
+    sync.snapshot(snap(10, BIDS, ASKS));
+    sync.delta(range(11, 12, [['100', '5']]));
+    sync.delta(range(13, 14, [['99', '4']]));
+    take();
+    sync.delta(range(13, 14, [['99', '4']])); // the same delta again
+    expect(take()).toEqual([]);
+    expect(sync.state).toBe('live');
+    sync.delta(range(1, 3, [['98', '1']])); // ids from the start: a restart
+    expect(kinds(take())).toEqual(['resync:venue-reset', 'need:venue-reset']);
+    expect(sync.state).toBe('resyncing');
   });
 
   it('republish sends the live book again as the next snapshot, and nothing when not in sync', () => {

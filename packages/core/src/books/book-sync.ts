@@ -64,6 +64,8 @@ export class BookSync {
   private needReason: 'initial' | BookResyncReason = 'initial';
   /** The venue id the book is at (live, or while anchoring). */
   private bookId: string | undefined;
+  /** The venue id of the snapshot the book was built on. */
+  private anchorId: string | undefined;
   /** No delta applied since the snapshot: the next one must straddle it. */
   private anchorPending = false;
   /** Levels per side published: min(options.depth, the snapshot's depth). */
@@ -247,6 +249,13 @@ export class BookSync {
   private liveDelta(delta: BookDelta): void {
     const verdict = this.verdict(delta);
     if (verdict === 'skip') {
+      // The documented rule ignores a delta the book already holds. One older than the snapshot the book
+      // was built on, once later deltas have followed that snapshot, can only be the venue starting its
+      // ids over (a restart): left alone, the new sequence would soon look contiguous with the old book.
+      if (this.rule.kind === 'range' && !this.anchorPending && this.anchorId !== undefined && compareUpdateIds(delta.updateId, this.anchorId) < 0) {
+        this.loseSync('venue-reset', `delta ${delta.firstUpdateId}..${delta.updateId} is older than the snapshot the book was built on (${this.anchorId}) after later deltas: the venue's ids started over`, [delta]);
+        return;
+      }
       this.counts.skipped++;
       return;
     }
@@ -296,6 +305,7 @@ export class BookSync {
       return;
     }
     this.counts.snapshots++;
+    this.anchorId = snapshot.updateId;
     this.book.replace(snapshot.bids, snapshot.asks);
     if (this.book.isCrossed()) {
       this.loseSync('crossed', this.crossedMessage(`snapshot ${snapshot.updateId}`), this.buffer);
