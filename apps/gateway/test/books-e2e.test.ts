@@ -4,6 +4,7 @@ import { TickgateClient, type BookState } from '@tickgate/client';
 import { waitFor } from '@tickgate/testing';
 import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, decodeBbo, decodeBook, type Bbo, type Book, type BookLevel } from '@tickgate/schema';
 import { afterEach, describe, expect, it } from 'vitest';
+import { metricValue, scrape } from './metrics-text.js';
 import { expectExactRun, INSTRUMENT, LossRig, SYMBOL } from './rig.js';
 
 const DEPTH = 10;
@@ -180,5 +181,29 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     } finally {
       eth.stop();
     }
+  });
+
+  it('rate-limited and slow snapshots: the book waits, retries within the budget, then is exact; trades are not held up', async () => {
+    rig = await LossRig.start({ sim: { books: true, rate: 0 }, feed: { channels: ['trades', 'book'], book: { depth: DEPTH, snapshotIntervalMs: 60_000 } } });
+    const r = rig;
+    consumer = await BookConsumer.start(r);
+    const c = consumer;
+    r.sim.faults.snapshotTooManyRequests({ requests: 2, retryAfterSec: 1 }).snapshotLatency(300, { requests: 1 });
+    const gateway = await r.startGateway();
+    const started = Date.now();
+    await churn(r, 10);
+    // trades flow while the book waits for its snapshot
+    await r.waitStored(r.made.at(-1)!.id, 10_000);
+    await churn(r, 10);
+    await caughtUp(r, c);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // it honoured Retry-After
+    expect(c.books.filter((b) => b.action === 'snapshot').length).toBe(1);
+    expect(c.seqJumps).toBe(0);
+    const metrics = await scrape(gateway.httpPort);
+    expect(metricValue(metrics, 'tickgate_rest_requests_total', { endpoint: '/api/v3/depth', status: '429' })).toBe(2);
+    expect(metricValue(metrics, 'tickgate_book_snapshot_requests_total', { outcome: 'ok' })).toBe(1);
+    expect(metricValue(metrics, 'tickgate_book_snapshot_weight_total')).toBe(50); // limit 1000 (the default snapshotDepth)
+    expect(metricValue(metrics, 'tickgate_book_in_sync', { instrument: INSTRUMENT })).toBe(1);
+    expectExactRun(r.core.trades(), r.made, r.made[0]!.id, r.made.at(-1)!.id, 'core');
   });
 });
