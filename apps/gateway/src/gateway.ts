@@ -220,9 +220,12 @@ export class Gateway {
     return {
       books: { book: (b) => publisher.book(b), bbo: (b) => publisher.bbo(b) },
       bookObserver: {
-        published: (instrument, action) => {
-          m.bookMessages.labels(venue, instrument, action).inc();
-          if (action === 'snapshot') m.bookInSync.labels(venue, instrument).set(1);
+        published: (instrument, book) => {
+          m.bookMessages.labels(venue, instrument, book.action).inc();
+          if (book.action === 'snapshot') {
+            m.bookInSync.labels(venue, instrument).set(1);
+            if (book.depth !== undefined) m.bookDepth.labels(venue, instrument).set(book.depth);
+          }
         },
         resync: (instrument, reason) => {
           m.bookResyncs.labels(venue, instrument, reason).inc();

@@ -204,6 +204,7 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     expect(metricValue(metrics, 'tickgate_book_snapshot_requests_total', { outcome: 'ok' })).toBe(1);
     expect(metricValue(metrics, 'tickgate_book_snapshot_weight_total')).toBe(50); // limit 1000 (the default snapshotDepth)
     expect(metricValue(metrics, 'tickgate_book_in_sync', { instrument: INSTRUMENT })).toBe(1);
+    expect(metricValue(metrics, 'tickgate_book_depth', { instrument: INSTRUMENT })).toBe(DEPTH);
     expectExactRun(r.core.trades(), r.made, r.made[0]!.id, r.made.at(-1)!.id, 'core');
   });
 });

@@ -11,7 +11,7 @@ export interface BookOutputs {
 
 /** Counters a `BookFeed` reports to metrics (per feed). */
 export interface BookFeedObserver {
-  published?(instrument: string, action: Book['action']): void;
+  published?(instrument: string, book: Book): void;
   resync?(instrument: string, reason: BookResyncEvent['reason']): void;
   snapshotRequest?(instrument: string, weight: number, outcome: 'ok' | 'failed'): void;
   bbo?(instrument: string): void;
@@ -89,7 +89,7 @@ export class BookFeed {
           listener: {
             publish: (book) => {
               if (book.action === 'snapshot') entry.lastSnapshotMs = this.nowMs();
-              opts.observer?.published?.(info.instrument, book.action);
+              opts.observer?.published?.(info.instrument, book);
               opts.outputs.book(book);
             },
             snapshotNeeded: () => this.fetchSnapshot(entry),
