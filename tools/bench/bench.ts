@@ -358,6 +358,17 @@ async function benchBooks(): Promise<void> {
   const client = clientRuns[0]!.map((a, i) => ({ name: a.name, nsPerMsg: round(median(clientRuns.map((r) => r[i]!.nsPerMsg))), ratioVsJsonParse: round(median(clientRuns.map((r) => r[i]!.ratio)), 2) }));
   (results['books'] as Record<string, unknown>)['client'] = client;
   for (const a of client) table.push(['books client', a.name, `${a.nsPerMsg} ns/msg`, `${(1e9 / a.nsPerMsg / 1e3).toFixed(1)} k/s`, `${a.ratioVsJsonParse.toFixed(2)}x JSON.parse`]);
+  // end to end: simulator -> gateway -> NATS -> subscriber, nothing lost
+  {
+    const out = join(tempDir('tickgate-bench-books-e2e-'), 'books-e2e.json');
+    const child = spawnTracked(process.execPath, [...TS_NODE_FLAGS, resolve(BENCH_DIR, 'books-e2e.bench.ts'), '--symbols', '20', '--seconds', QUICK ? '5' : '15', '--json', out, '--nats-server', NATS_SERVER]);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    if (code !== 0) throw new Error(`books-e2e.bench.ts failed (${String(code)}): ${childTail(child)}`);
+    const e2e = JSON.parse(readFileSync(out, 'utf8')) as { books: { perSec: number; gatewayCpuUsPerMsg: number; seqJumps: number; behind: number; received: number }; baselineTradesOnlyGatewayCpuMs: number };
+    (results['books'] as Record<string, unknown>)['endToEnd'] = e2e;
+    table.push(['books e2e', '20 instruments, depth 20, gateway under tsx', `${e2e.books.perSec} book msgs/s`, `gateway ${e2e.books.gatewayCpuUsPerMsg} µs CPU/msg`, `lost: ${e2e.books.seqJumps} seq jumps, ${e2e.books.behind} books behind`]);
+    targets.push({ target: 'book updates end to end with nothing lost', value: `${e2e.books.perSec}/s, ${e2e.books.seqJumps} jumps, ${e2e.books.behind} behind`, met: e2e.books.seqJumps === 0 && e2e.books.behind === 0 && e2e.books.received > 0 });
+  }
   const parser = approaches.find((a) => a.name.startsWith('tickgate depth parser'));
   if (parser) targets.push({ target: 'book-delta normalization ≤ 1.0× JSON.parse', value: `${parser.ratioVsJsonParse.toFixed(2)}×`, met: parser.ratioVsJsonParse <= 1.0 });
   mark('books end');
