@@ -1,4 +1,4 @@
-import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, describeBookConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
 import { startBinanceSim } from '@tickgate/exchange-sim/binance';
 import type { InstrumentInfo } from '@tickgate/core';
 import { binance } from './index.js';
@@ -48,4 +48,21 @@ describeAdapterConformance({
     },
   },
   sim: async () => fromVenueSim(await startBinanceSim({ symbols: ['BTCUSDT'], tradeIdStart: 5_000_000_000 }), { instrument: BTC }),
+});
+
+describeBookConformance({
+  adapter: binance,
+  info: BTC,
+  sim: async () => {
+    const sim = await startBinanceSim({ seed: 24, books: true, rate: 0 });
+    return {
+      wsUrl: sim.wsUrl,
+      restUrl: sim.restUrl,
+      changeBook: (n) => void sim.market.changeBook('BTCUSDT', n),
+      updateId: () => String(sim.market.orderBook('BTCUSDT').updateId),
+      bookAt: (id) => sim.market.bookAt('BTCUSDT', Number(id)),
+      skipDeltas: (n) => void sim.faults.skipBookDeltas(n),
+      close: () => sim.close(),
+    };
+  },
 });

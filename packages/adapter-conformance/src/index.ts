@@ -3,6 +3,7 @@ export { describeAdapterConformance } from './suite.js';
 export { fixtureReader, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures, type FixtureFile, type FixtureReader } from './fixtures.js';
 export { collectingSink, type Collected } from './sink.js';
 export { BookPipeline, type BookPipelineOptions } from './book-pipeline.js';
+export { describeBookConformance, type BookConformanceOptions, type BookSimHandle } from './book-suite.js';
 export { fromVenueSim, type FromVenueSimOptions, type VenueSimHandle } from './venue-sim.js';
 export {
   RECEIVE_TIME_US,

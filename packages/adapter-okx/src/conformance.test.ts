@@ -1,4 +1,4 @@
-import { describeAdapterConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
+import { describeAdapterConformance, describeBookConformance, fromVenueSim, readFixtureLines, readFixtureText, readRejectionFixtures, readTradeFixtures } from '@tickgate/adapter-conformance';
 import { startOkxSim } from '@tickgate/exchange-sim/okx';
 import { BTC, INSTRUMENTS } from '../test/helpers.js';
 import { okx } from './index.js';
@@ -31,4 +31,22 @@ describeAdapterConformance({
     },
   },
   sim: async () => fromVenueSim(await startOkxSim({ symbols: ['BTC-USDT'], tradeIdStart: 900_000_000 }), { instrument: BTC, wsPath: '/ws/v5/public' }),
+});
+
+describeBookConformance({
+  adapter: okx,
+  info: BTC,
+  snapshotDepth: 400,
+  sim: async () => {
+    const sim = await startOkxSim({ seed: 34, books: true, rate: 0, rest: { requestsPerWindow: 1000 }, ws: { booksSnapshot: false } });
+    return {
+      wsUrl: `${sim.wsUrl}/ws/v5/public`,
+      restUrl: sim.restUrl,
+      changeBook: (n) => void sim.market.changeBook('BTC-USDT', n),
+      updateId: () => String(sim.market.orderBook('BTC-USDT').updateId),
+      bookAt: (id) => sim.market.bookAt('BTC-USDT', Number(id)),
+      skipDeltas: (n) => void sim.faults.skipBookDeltas(n),
+      close: () => sim.close(),
+    };
+  },
 });
