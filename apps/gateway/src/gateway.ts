@@ -236,6 +236,7 @@ export class Gateway {
           m.bookSnapshotWeight.labels(venue).inc(weight);
         },
         bbo: () => m.bboMessages.labels(venue).inc(),
+        outOfSync: (instrument, seconds) => m.bookOutOfSync.labels(venue, instrument).set(seconds),
       },
     };
   }

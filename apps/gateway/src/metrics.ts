@@ -148,6 +148,7 @@ export class GatewayMetrics {
   readonly bookSnapshotRequests = new Counter({ name: 'tickgate_book_snapshot_requests_total', help: 'REST book snapshot requests, by outcome (ok, failed).', labelNames: ['venue', 'outcome'] as const, registers: [this.registry] });
   readonly bookSnapshotWeight = new Counter({ name: 'tickgate_book_snapshot_weight_total', help: 'REST weight spent on book snapshots.', labelNames: ['venue'] as const, registers: [this.registry] });
   readonly bookInSync = new Gauge({ name: 'tickgate_book_in_sync', help: '1 while the instrument\'s book is in sync and published, 0 while it is being rebuilt.', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
+  readonly bookOutOfSync = new Gauge({ name: 'tickgate_book_out_of_sync_seconds', help: 'Seconds the instrument\'s book has been out of sync (being built or rebuilt; 0 while in sync).', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly bookDepth = new Gauge({ name: 'tickgate_book_depth', help: 'Levels per side the instrument\'s published book carries (its last snapshot\'s depth).', labelNames: ['venue', 'instrument'] as const, registers: [this.registry] });
   readonly bboMessages = new Counter({ name: 'tickgate_bbo_messages_total', help: 'Best bid/offer messages published on md.bbo.', labelNames: ['venue'] as const, registers: [this.registry] });
   readonly natsConnected = new Gauge({ name: 'tickgate_nats_connected', help: '1 while connected to NATS.', registers: [this.registry] });

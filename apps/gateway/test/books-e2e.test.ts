@@ -192,6 +192,8 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     const gateway = await r.startGateway();
     const started = Date.now();
     await churn(r, 10);
+    // the book is out of sync while its snapshot is refused (two 429s, one second each): the gauge says how long
+    await waitFor(async () => metricValue(await scrape(gateway.httpPort), 'tickgate_book_out_of_sync_seconds', { instrument: INSTRUMENT }) > 0, { timeoutMs: 5_000, message: 'out-of-sync time counted' });
     // trades flow while the book waits for its snapshot
     await r.waitStored(r.made.at(-1)!.id, 10_000);
     await churn(r, 10);
@@ -205,6 +207,7 @@ describe('books end to end: simulator → gateway process → NATS → a consume
     expect(metricValue(metrics, 'tickgate_book_snapshot_weight_total')).toBe(50); // limit 1000 (the default snapshotDepth)
     expect(metricValue(metrics, 'tickgate_book_in_sync', { instrument: INSTRUMENT })).toBe(1);
     expect(metricValue(metrics, 'tickgate_book_depth', { instrument: INSTRUMENT })).toBe(DEPTH);
+    await waitFor(async () => metricValue(await scrape(gateway.httpPort), 'tickgate_book_out_of_sync_seconds', { instrument: INSTRUMENT }) === 0, { timeoutMs: 5_000, message: 'out-of-sync time back to 0' });
     expectExactRun(r.core.trades(), r.made, r.made[0]!.id, r.made.at(-1)!.id, 'core');
   });
 });

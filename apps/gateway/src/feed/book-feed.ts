@@ -15,6 +15,8 @@ export interface BookFeedObserver {
   resync?(instrument: string, reason: BookResyncEvent['reason']): void;
   snapshotRequest?(instrument: string, weight: number, outcome: 'ok' | 'failed'): void;
   bbo?(instrument: string): void;
+  /** Seconds the instrument's book has been out of sync (0 while in sync), sampled on every `tick`. */
+  outOfSync?(instrument: string, seconds: number): void;
 }
 
 export interface BookFeedOptions {
@@ -52,6 +54,8 @@ interface Instrument {
   /** When the last snapshot (anchoring or republished) went out. */
   lastSnapshotMs: number;
   lastInputMs: number;
+  /** Since when the book has not been in sync (ms); undefined while it is. */
+  outOfSyncSinceMs: number | undefined;
 }
 
 /**
@@ -80,6 +84,7 @@ export class BookFeed {
         retryTimer: undefined,
         lastSnapshotMs: this.nowMs(),
         lastInputMs: this.nowMs(),
+        outOfSyncSinceMs: this.nowMs(),
         sync: new BookSync({
           venue: opts.venue,
           instrument: info.instrument,
@@ -93,8 +98,14 @@ export class BookFeed {
               opts.outputs.book(book);
             },
             snapshotNeeded: () => this.fetchSnapshot(entry),
-            resync: (event) => this.onResync(info, event),
-            synced: (event) => this.status(info, 'book-synced', { seq: event.seq, message: `book in sync at venue update id ${event.updateId}` }),
+            resync: (event) => {
+              entry.outOfSyncSinceMs ??= this.nowMs();
+              this.onResync(info, event);
+            },
+            synced: (event) => {
+              entry.outOfSyncSinceMs = undefined;
+              this.status(info, 'book-synced', { seq: event.seq, message: `book in sync at venue update id ${event.updateId}` });
+            },
           },
         }),
       };
@@ -144,6 +155,7 @@ export class BookFeed {
       if (entry.sync.state === 'live' && now - entry.lastSnapshotMs >= this.opts.snapshotIntervalMs) {
         this.guard(entry, () => entry.sync.republish(this.nowUs()));
       }
+      this.opts.observer?.outOfSync?.(entry.info.instrument, entry.outOfSyncSinceMs === undefined ? 0 : (now - entry.outOfSyncSinceMs) / 1000);
     }
   }
 
