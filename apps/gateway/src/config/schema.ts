@@ -36,7 +36,7 @@ export const NatsConfig = z
   .strictObject({
   /** NATS servers. Empty or absent: start an embedded `nats-server -js` child. */
   servers: z.array(natsUrl).default([]),
-  /** JetStream stream that captures `md.>`. */
+  /** JetStream stream that captures trades and status events (`md.trade.>`, `md.status.>`). */
   stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'stream names are letters, digits, _ and -' }).default('MD'),
   /** `jetstream`: acknowledged publishing (default); `core`: fire-and-forget core NATS only. */
   mode: z.enum(['jetstream', 'core']).default('jetstream'),

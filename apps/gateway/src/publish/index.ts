@@ -2,7 +2,7 @@
 
 /** Connect to NATS with gateway settings, logging status changes; exposes `connected` for readiness. */
 export { connectNats, NatsConnectError, type ConnectNatsOptions, type GatewayNats } from './connection.js';
-/** Create or update the JetStream stream that captures `md.>`. */
+/** Create or update a JetStream stream (the trade stream, the book stream). */
 export { ensureStream, describeChanges, type EnsureStreamOptions, type EnsureStreamResult } from './stream.js';
 /** Publish trades and status events, acknowledged (JetStream) or fire-and-forget (core). */
 export { createPublisher, statusMsgId, type Publisher, type PublishMode, type PublisherOptions, type PublisherStats } from './publisher.js';
