@@ -32,9 +32,12 @@ const MODULE = join(dirname(fileURLToPath(import.meta.url)), 'embedded-nats.ts')
  * Run `body` in a child node process, in a process group of its own, after it has started an embedded
  * server (`nats`); resolves with the server's pid and store folder, the child's lines and its exit.
  */
-async function inChild(body: string): Promise<{ child: ReturnType<typeof spawn>; server: { pid: number; storeDir: string }; lines: string[]; exited: Promise<number | null> }> {
+async function inChild(body: string, setup = ''): Promise<{ child: ReturnType<typeof spawn>; server: { pid: number; storeDir: string }; lines: string[]; exited: Promise<number | null> }> {
+  // `setup` runs before the first line is printed: a signal the test sends on seeing that line finds
+  // its handlers in place (a write to a pipe is synchronous, so the line can arrive before the next statement runs).
   const script = `const { startEmbeddedNats } = await import(${JSON.stringify(MODULE)});
 const nats = await startEmbeddedNats({ port: 0 });
+${setup}
 console.log(JSON.stringify({ pid: nats.pid, storeDir: nats.storeDir }));
 ${body}`;
   const child = spawn(process.execPath, ['--conditions=@tickgate/source', '--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
@@ -128,14 +131,17 @@ describe('embedded nats-server', () => {
   });
 
   it('a Ctrl-C (SIGINT to the foreground process group) reaches the process that runs it, not the server', async () => {
-    const run = await inChild(`process.once('SIGINT', async () => {
+    const run = await inChild(
+      '',
+      `process.once('SIGINT', async () => {
   await new Promise((r) => setTimeout(r, 300));
   let alive = true;
   try { process.kill(nats.pid, 0); } catch { alive = false; }
   await nats.stop();
   console.log(JSON.stringify({ aliveAfterSigint: alive }));
   process.exit(0);
-});`);
+});`,
+    );
     expect(existsSync(run.server.storeDir)).toBe(true);
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exited).toBe(0);
