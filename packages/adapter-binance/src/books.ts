@@ -1,6 +1,8 @@
 import {
   BOOK_SYNC_RULES,
   bookLevelsOf,
+  compareUpdateIds,
+  decimalTextOf,
   instrumentOrReject,
   invalidFieldError,
   isJsonObject,
@@ -16,7 +18,7 @@ import {
   type ParseSink,
   type RestRequest,
 } from '@tickgate/core';
-import { canonicalDecimalOrUndefined, canonicalSizeOrUndefined, compareDecimals, WIRE_VERSION, type Bbo } from '@tickgate/schema';
+import { canonicalSizeOrUndefined, compareDecimals, WIRE_VERSION, type Bbo } from '@tickgate/schema';
 import { scanDepthFrame, scannedDepthFrame } from './fast-depth.js';
 import { BINANCE_VENUE, toMicros, type BinanceTimeUnit } from './parse.js';
 
@@ -61,7 +63,7 @@ export function parseDepthPayload(d: JsonObject, raw: string, receiveTimeUs: num
   const instrument = info.instrument;
   const first = updateIdTextOf(d['U']);
   const last = updateIdTextOf(d['u']);
-  if (first === undefined || last === undefined || compareIdTexts(first, last) > 0) {
+  if (first === undefined || last === undefined || compareUpdateIds(first, last) > 0) {
     rejectChannelField(sink, 'book', first === undefined ? 'U' : 'u', 'update ids are not non-negative integers with U <= u', first === undefined ? d['U'] : d['u'], raw, instrument);
     return;
   }
@@ -88,7 +90,7 @@ export function parseDepthFrameFast(raw: string, receiveTimeUs: number, sink: Pa
   if (info === undefined) return false;
   const first = scanned.firstUpdateId;
   const last = scanned.updateId;
-  if (compareIdTexts(first, last) > 0) return false;
+  if (compareUpdateIds(first, last) > 0) return false;
   const exchangeTime = toMicros(scanned.time, timeUnit);
   sink.bookDelta(info.instrument, { firstUpdateId: first, updateId: last, bids: scanned.bids, asks: scanned.asks, receiveTime: receiveTimeUs, ...(exchangeTime !== undefined ? { exchangeTime } : {}) });
   return true;
@@ -105,11 +107,11 @@ export function parseBookTickerPayload(d: JsonObject, raw: string, receiveTimeUs
   const instrument = info.instrument;
   const updateId = updateIdTextOf(d['u']);
   if (updateId === undefined) return rejectChannelField(sink, 'bbo', 'u', 'order book update id is not a non-negative integer', d['u'], raw, instrument);
-  const bidPrice = priceOf(d['b']);
+  const bidPrice = decimalTextOf(d['b']);
   if (bidPrice === undefined) return rejectChannelField(sink, 'bbo', 'b', 'best bid price is not a plain positive decimal string', d['b'], raw, instrument);
   const bidSize = positiveSizeOf(d['B']);
   if (bidSize === undefined) return rejectChannelField(sink, 'bbo', 'B', 'best bid size is not a plain positive decimal string', d['B'], raw, instrument);
-  const askPrice = priceOf(d['a']);
+  const askPrice = decimalTextOf(d['a']);
   if (askPrice === undefined) return rejectChannelField(sink, 'bbo', 'a', 'best ask price is not a plain positive decimal string', d['a'], raw, instrument);
   const askSize = positiveSizeOf(d['A']);
   if (askSize === undefined) return rejectChannelField(sink, 'bbo', 'A', 'best ask size is not a plain positive decimal string', d['A'], raw, instrument);
@@ -118,19 +120,12 @@ export function parseBookTickerPayload(d: JsonObject, raw: string, receiveTimeUs
   sink.bbo(bbo);
 }
 
-function priceOf(value: unknown): string | undefined {
-  return typeof value === 'string' ? canonicalDecimalOrUndefined(value) : undefined;
-}
 
 function positiveSizeOf(value: unknown): string | undefined {
   const size = typeof value === 'string' ? canonicalSizeOrUndefined(value) : undefined;
   return size === '0' ? undefined : size;
 }
 
-/** Order of two canonical integer texts. */
-function compareIdTexts(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Parse a `/api/v3/depth` body into a snapshot vouching for `limit` levels per side. Throws `ParseError`. */
 export function parseDepthSnapshot(body: string, limit: number, receiveTimeUs: number): BookSnapshot {

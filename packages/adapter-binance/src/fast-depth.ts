@@ -1,5 +1,5 @@
 import type { BookLevel } from '@tickgate/schema';
-import { at, canonicalSpan, CLOSE_BRACE, decimalEnd, integerValue, NINE, smallIntegerEnd, UPPER_A, UPPER_Z, ZERO } from './scan-kit.js';
+import { at, canonicalSpan, CLOSE_BRACE, decimalEnd, integerValue, smallIntegerEnd, streamIsSymbol, symbolEnd } from './scan-kit.js';
 
 /**
  * Byte-level reader of the one frame shape Binance sends for a diff-depth update, raw or combined:
@@ -121,17 +121,11 @@ export function scanDepthFrame(raw: string, out: ScannedDepthFrame): boolean {
   // "s": uppercase letters and digits; on a combined frame, the stream name's symbol in lowercase.
   i += SYMBOL_KEY.length;
   const symbolStart = i;
-  for (let c = raw.charCodeAt(i); (c >= UPPER_A && c <= UPPER_Z) || (c >= ZERO && c <= NINE); c = raw.charCodeAt(++i));
-  const symbolEnd = i;
-  const symbolLength = symbolEnd - symbolStart;
+  i = symbolEnd(raw, i);
+  const symbolStop = i;
+  const symbolLength = symbolStop - symbolStart;
   if (symbolLength === 0 || !at(raw, i, FIRST_ID_KEY)) return false;
-  if (streamStart >= 0) {
-    if (streamLength !== symbolLength) return false;
-    // `| 32` lowercases a letter and leaves a digit alone (see `fast-trade.ts`).
-    for (let k = 0; k < symbolLength; k++) {
-      if (raw.charCodeAt(streamStart + k) !== (raw.charCodeAt(symbolStart + k) | 32)) return false;
-    }
-  }
+  if (streamStart >= 0 && !streamIsSymbol(raw, streamStart, streamLength, symbolStart, symbolLength)) return false;
 
   // "U" and "u": the update ids.
   i += FIRST_ID_KEY.length;
@@ -159,7 +153,7 @@ export function scanDepthFrame(raw: string, out: ScannedDepthFrame): boolean {
   }
   if (i !== raw.length) return false;
 
-  out.symbol = raw.slice(symbolStart, symbolEnd);
+  out.symbol = raw.slice(symbolStart, symbolStop);
   out.firstUpdateId = raw.slice(firstStart, firstEnd);
   out.updateId = raw.slice(lastStart, lastEnd);
   out.time = time;

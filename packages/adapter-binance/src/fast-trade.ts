@@ -1,4 +1,4 @@
-import { at, canonicalSpan, CLOSE_BRACE, decimalEnd, integerEnd, MAX_EXACT_DIGITS, NINE, smallIntegerEnd, UPPER_A, UPPER_Z, ZERO } from './scan-kit.js';
+import { at, canonicalSpan, CLOSE_BRACE, decimalEnd, integerEnd, MAX_EXACT_DIGITS, smallIntegerEnd, ZERO, streamIsSymbol, symbolEnd } from './scan-kit.js';
 
 /**
  * Byte-level reader of the one frame shape Binance sends for a trade, raw or combined:
@@ -90,18 +90,11 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   // "s": uppercase letters and digits; on a combined frame, the stream name's symbol in uppercase.
   i += SYMBOL_KEY.length;
   const symbolStart = i;
-  for (let c = raw.charCodeAt(i); (c >= UPPER_A && c <= UPPER_Z) || (c >= ZERO && c <= NINE); c = raw.charCodeAt(++i));
-  const symbolEnd = i;
-  const symbolLength = symbolEnd - symbolStart;
+  i = symbolEnd(raw, i);
+  const symbolStop = i;
+  const symbolLength = symbolStop - symbolStart;
   if (symbolLength === 0 || !at(raw, i, ID_KEY)) return false;
-  if (streamStart >= 0) {
-    if (streamLength !== symbolLength) return false;
-    // The symbol is uppercase letters and digits, so `| 32` lowercases a letter and leaves a digit alone;
-    // the stream name must be exactly that (so it, too, holds nothing JSON would escape), then `@trade`.
-    for (let k = 0; k < symbolLength; k++) {
-      if (raw.charCodeAt(streamStart + k) !== (raw.charCodeAt(symbolStart + k) | 32)) return false;
-    }
-  }
+  if (streamStart >= 0 && !streamIsSymbol(raw, streamStart, streamLength, symbolStart, symbolLength)) return false;
 
   // "t": the trade id.
   i += ID_KEY.length;
@@ -148,7 +141,7 @@ export function scanTradeFrame(raw: string, out: ScannedTradeFrame): boolean {
   }
   if (i !== raw.length) return false;
 
-  out.symbol = raw.slice(symbolStart, symbolEnd);
+  out.symbol = raw.slice(symbolStart, symbolStop);
   out.id = raw.slice(idStart, idEnd);
   out.price = raw.slice(priceStart, priceEnd);
   out.quantity = raw.slice(quantityStart, quantityEnd);

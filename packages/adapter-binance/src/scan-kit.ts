@@ -104,3 +104,23 @@ export function decimalEnd(raw: string, i: number, allowZero: boolean): number {
   canonicalSpan.start = start;
   return j;
 }
+
+/** End of a run of uppercase letters and digits from `i` (a Binance symbol). */
+export function symbolEnd(raw: string, i: number): number {
+  for (let c = raw.charCodeAt(i); (c >= UPPER_A && c <= UPPER_Z) || (c >= ZERO && c <= NINE); c = raw.charCodeAt(++i));
+  return i;
+}
+
+/**
+ * Whether the combined frame's stream name (from `streamStart`, `streamLength` long) is the symbol at
+ * `symbolStart` in lowercase. The symbol is uppercase letters and digits, so `| 32` lowercases a letter
+ * and leaves a digit alone; the stream name must be exactly that (so it, too, holds nothing JSON would
+ * escape).
+ */
+export function streamIsSymbol(raw: string, streamStart: number, streamLength: number, symbolStart: number, symbolLength: number): boolean {
+  if (streamLength !== symbolLength) return false;
+  for (let k = 0; k < symbolLength; k++) {
+    if (raw.charCodeAt(streamStart + k) !== (raw.charCodeAt(symbolStart + k) | 32)) return false;
+  }
+  return true;
+}

@@ -75,10 +75,6 @@ function readSecretFile(path: string, what: string): Uint8Array {
   }
 }
 
-function checkReadable(path: string, what: string): void {
-  readSecretFile(path, what);
-}
-
 /**
  * Connection settings for `servers` and `auth`. Reads and checks the creds, nkey and TLS files now,
  * so that a wrong path is an error naming it before any connection is tried. Throws `ClientError`
@@ -126,9 +122,9 @@ export function natsConnectSettings(servers: string | string[], auth: NatsAuth =
   const tls = auth.tls;
   if (tls && (tls.caFile !== undefined || tls.certFile !== undefined || tls.keyFile !== undefined)) {
     if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) throw badOption('a TLS client certificate needs both certFile and keyFile');
-    if (tls.caFile !== undefined) checkReadable(tls.caFile, 'TLS CA file');
-    if (tls.certFile !== undefined) checkReadable(tls.certFile, 'TLS certificate file');
-    if (tls.keyFile !== undefined) checkReadable(tls.keyFile, 'TLS key file');
+    if (tls.caFile !== undefined) readSecretFile(tls.caFile, 'TLS CA file');
+    if (tls.certFile !== undefined) readSecretFile(tls.certFile, 'TLS certificate file');
+    if (tls.keyFile !== undefined) readSecretFile(tls.keyFile, 'TLS key file');
     options.tls = { ...(tls.caFile !== undefined ? { caFile: tls.caFile } : {}), ...(tls.certFile !== undefined ? { certFile: tls.certFile, keyFile: tls.keyFile } : {}) };
   } else if (list.some((s) => s.url.toLowerCase().startsWith('tls://'))) {
     options.tls = {};
@@ -147,7 +143,6 @@ export type NatsFailureKind = 'auth' | 'tls' | 'unreachable';
 
 /** Sort a connection error: a refused login, a TLS failure, or anything else (the server unreachable). */
 export function natsFailureKind(error: unknown): NatsFailureKind {
-  if (error instanceof AuthorizationError) return 'auth';
   const texts: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     texts.push(e.message, (e as NodeJS.ErrnoException).code ?? '');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { canonicalDecimalOrUndefined, explainDecimal } from './decimal.js';
-import { instrumentId, microseconds, venueId, WIRE_VERSION } from './events.js';
+import { canonicalDecimalOrUndefined } from './decimal.js';
+import { decimalString, instrumentId, microseconds, venueId, WIRE_VERSION } from './events.js';
 
 const ZERO = 48;
 const DOT = 46;
@@ -66,12 +66,7 @@ export function compareDecimals(a: string, b: string): number {
   return 0;
 }
 
-const price = z.string().superRefine((value, ctx) => {
-  if (canonicalDecimalOrUndefined(value) !== value) {
-    const why = explainDecimal(value);
-    ctx.addIssue({ code: 'custom', message: why ? `not a canonical positive price (${why})` : `not in canonical form (expected "${canonicalDecimalOrUndefined(value)}")` });
-  }
-});
+const price = decimalString;
 const size = z.string().refine((value) => canonicalSizeOrUndefined(value) === value, { message: 'not a canonical size ("0" or a canonical positive decimal)' });
 const positiveSize = size.refine((value) => value !== '0', { message: 'a snapshot level cannot have size "0"' });
 const updateId = z.string().min(1).max(64);

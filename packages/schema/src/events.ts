@@ -10,7 +10,8 @@ export const MIN_TIME_US = 1_230_768_000_000_000;
 /** Latest plausible exchange time, µs (2100-01-01). */
 export const MAX_TIME_US = 4_102_444_800_000_000;
 
-const decimalString = z.string().superRefine((value, ctx) => {
+/** A canonical positive decimal string (prices, quantities). */
+export const decimalString = z.string().superRefine((value, ctx) => {
   if (canonicalDecimalOrUndefined(value) !== value) {
     const why = explainDecimal(value);
     ctx.addIssue({

@@ -1,20 +1,12 @@
-import { ConfigError, defaultStaleAfterMs } from '@tickgate/core';
+import { defaultStaleAfterMs } from '@tickgate/core';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/config-error.js';
 import { VENUES } from '../venues.js';
 import { effectiveConfig, maskedConfig } from './effective.js';
 import { applyEnv, validateConfig } from './load.js';
 
 const effective = (raw: unknown) => effectiveConfig(validateConfig(raw), VENUES);
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('effectiveConfig', () => {
   it('fills in every default from the venue: names, URLs, REST budget, connection timings', () => {

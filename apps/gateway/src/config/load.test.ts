@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, SEQUENCER_DEFAULTS } from '@tickgate/core';
+import { SEQUENCER_DEFAULTS } from '@tickgate/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { errorOf } from '../../test/config-error.js';
 import { loadConfig, validateConfig } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tickgate-config-'));
@@ -19,15 +20,6 @@ const documented = {
   feeds: [{ venue: 'binance', instruments: ['BTC-USDT'], wsUrl: 'wss://stream.binance.com:9443', restUrl: 'https://api.binance.com' }],
 };
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('gateway config', () => {
   it('accepts the documented keys exactly as shown, from JSON and YAML, with defaults filled in', () => {

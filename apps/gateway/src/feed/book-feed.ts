@@ -1,4 +1,4 @@
-import { Backoff, BookSync, describeError, type BookChannels, type BookDelta, type BookResyncEvent, type BookSnapshot, type InstrumentInfo, type Logger, type RestClient } from '@tickgate/core';
+import { Backoff, BookSync, describeError, monotonicMs, systemClock, type BookChannels, type BookDelta, type BookResyncEvent, type BookSnapshot, type InstrumentInfo, type Logger, type RestClient } from '@tickgate/core';
 import { WIRE_VERSION, type Bbo, type Book, type Status } from '@tickgate/schema';
 
 /** Where a `BookFeed` sends what it publishes. */
@@ -72,8 +72,8 @@ export class BookFeed {
   private readonly nowMs: () => number;
 
   constructor(private readonly opts: BookFeedOptions) {
-    this.nowUs = opts.nowUs ?? (() => Math.round((performance.timeOrigin + performance.now()) * 1000));
-    this.nowMs = opts.nowMs ?? (() => performance.now());
+    this.nowUs = opts.nowUs ?? systemClock.nowUs;
+    this.nowMs = opts.nowMs ?? monotonicMs;
     if (!opts.withBook) return;
     const policy = opts.backoff ?? { baseMs: 250, capMs: 5_000 };
     for (const info of opts.instruments) {

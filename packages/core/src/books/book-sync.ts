@@ -187,20 +187,7 @@ export class BookSync {
    */
   republish(receiveTime: number): boolean {
     if (this.current !== 'live' || this.bookId === undefined) return false;
-    this.emit({
-      v: WIRE_VERSION,
-      type: 'book',
-      venue: this.venue,
-      instrument: this.instrument,
-      symbol: this.symbol,
-      action: 'snapshot',
-      seq: this.lastSeq + 1,
-      updateId: this.bookId,
-      depth: this.visible,
-      receiveTime,
-      bids: this.book.levels('bid', this.visible),
-      asks: this.book.levels('ask', this.visible),
-    });
+    this.emit(this.snapshotMessage(this.bookId, receiveTime, undefined));
     this.flush();
     return true;
   }
@@ -344,21 +331,7 @@ export class BookSync {
     this.current = 'live';
     const seq = this.lastSeq + 1;
     const updateId = this.bookId;
-    this.emit({
-      v: WIRE_VERSION,
-      type: 'book',
-      venue: this.venue,
-      instrument: this.instrument,
-      symbol: this.symbol,
-      action: 'snapshot',
-      seq,
-      updateId,
-      depth: this.visible,
-      ...(exchangeTime !== undefined ? { exchangeTime } : {}),
-      receiveTime: snapshot.receiveTime,
-      bids: this.book.levels('bid', this.visible),
-      asks: this.book.levels('ask', this.visible),
-    });
+    this.emit(this.snapshotMessage(updateId, snapshot.receiveTime, exchangeTime));
     this.outbox.push(() => this.listener.synced?.({ seq, updateId }));
   }
 
@@ -384,6 +357,25 @@ export class BookSync {
     this.asked = false;
     this.needReason = reason;
     this.ask();
+  }
+
+  /** The published view as a snapshot with the next `seq`. */
+  private snapshotMessage(updateId: string, receiveTime: number, exchangeTime: number | undefined): Book {
+    return {
+      v: WIRE_VERSION,
+      type: 'book',
+      venue: this.venue,
+      instrument: this.instrument,
+      symbol: this.symbol,
+      action: 'snapshot',
+      seq: this.lastSeq + 1,
+      updateId,
+      depth: this.visible,
+      ...(exchangeTime !== undefined ? { exchangeTime } : {}),
+      receiveTime,
+      bids: this.book.levels('bid', this.visible),
+      asks: this.book.levels('ask', this.visible),
+    };
   }
 
   private emit(book: Book): void {
