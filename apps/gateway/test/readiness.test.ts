@@ -73,7 +73,8 @@ describe('/readyz while the venue is gone: built gateway, Binance simulator, rea
 
     // The venue comes back on the same port, its ids carrying on.
     await rig.restartSim({ tradeIdStart: nextId, rate: 50 });
-    const back = await watchReadyz(gateway.httpPort, (r) => r.status === 200, seen, 'ready again when the venue is back');
+    // a REST poll may succeed (ready, in fallback) before the stream is back: wait for the stream
+    const back = await watchReadyz(gateway.httpPort, (r) => r.status === 200 && r.body.feeds[0]?.state === 'live', seen, 'ready and live again when the venue is back');
     expect(back.body).toMatchObject({ status: 'ready', notReady: [], instruments: [] });
     expect(back.body.feeds[0]).toMatchObject({ state: 'live', ready: true });
     expect(back.body.feeds[0]).not.toHaveProperty('unready');
